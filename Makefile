@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: run test bootstrap install train validate lint unit integration stories bench-nlu freeze clean
+
+run: bootstrap train  ## Train if needed and start Rasa (5005) and the action server (5055)
+	$(PY) -m bot.launcher
+
+test: bootstrap train  ## Run every test: unit, content, data validation, integration, test stories
+	$(PY) -m pytest
+
+bootstrap install:  ## Create .venv (Python 3.10) and install pinned dependencies
+	@bash scripts/bootstrap.sh
+
+train: bootstrap  ## Train a model unless the newest one already matches data and config
+	$(PY) -m bot.training
+
+validate: bootstrap
+	$(RASA) data validate --fail-on-warnings --data data/nlu data/rules data/stories
+
+lint: bootstrap
+	$(VENV)/bin/ruff check bot actions tests bench
+
+unit: bootstrap
+	$(PY) -m pytest -m "not integration"
+
+integration: bootstrap train
+	$(PY) -m pytest -m integration
+
+bench-nlu: bootstrap  ## Held-out accuracy per language vs Rasa's stock pipeline; report in bench/reports/
+	$(PY) -m bench.nlu_bench
+
+freeze:  ## Re-pin the whole dependency tree after changing requirements.txt
+	$(PY) -m pip freeze --exclude-editable | grep -viE '^(rasa|rasa-sdk)==' > constraints.txt.new
+	(echo "# Full pinned dependency tree (pip freeze of a working .venv). Update with: make freeze"; cat constraints.txt.new) > constraints.txt && rm constraints.txt.new
+
+clean:
+	rm -rf $(VENV) models/*.tar.gz .pytest_cache

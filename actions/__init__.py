@@ -1,0 +1,1 @@
+"""Custom actions: thin translators between the tracker and bot/."""

@@ -1,0 +1,1 @@
+"""Kestrel Shop multilingual support assistant: our own Python code."""

@@ -1,0 +1,1 @@
+"""Languages, registers and wording: everything that decides how a reply reads."""

@@ -1,0 +1,60 @@
+"""Decides the conversation's language from the detections of each customer message."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
+# A detection at least this confident counts as evidence for switching languages.
+CONFIDENT = 0.8
+
+
+def conversation_language(
+    detections: Sequence[Mapping[str, Any]],
+    current: str | None,
+    requested: str | None = None,
+) -> str:
+    """The language to continue the conversation in.
+
+    Short or ambiguous messages ("ok", "12345", an emoji) keep the current language. The
+    language changes when the customer asks for another one, when it was never
+    established by a confident message, or when two confident messages in a row agree.
+
+    Args:
+        detections: the parse results' `language` of the customer's messages, oldest first.
+        current: the conversation's language so far, if any.
+        requested: a language the customer explicitly asked for.
+
+    Returns:
+        A supported language tag.
+    """
+    if requested in SUPPORTED_LANGUAGES:
+        return requested  # type: ignore[return-value]
+    if not detections:
+        return current or DEFAULT_LANGUAGE
+    latest = detections[-1]
+    name = latest.get("name")
+    if name not in SUPPORTED_LANGUAGES:
+        return current or DEFAULT_LANGUAGE
+    if current is None or name == current:
+        return name
+    if _confidence(latest) < CONFIDENT:
+        return current
+    established = any(
+        d.get("name") == current and _confidence(d) >= CONFIDENT for d in detections[:-1]
+    )
+    if not established:
+        return name
+    previous = detections[-2] if len(detections) >= 2 else {}
+    if previous.get("name") == name and _confidence(previous) >= CONFIDENT:
+        return name
+    return current
+
+
+def _confidence(detection: Mapping[str, Any]) -> float:
+    try:
+        return float(detection.get("confidence") or 0.0)
+    except (TypeError, ValueError):
+        return 0.0

@@ -1,0 +1,14 @@
+"""Shared, lazily loaded content for the action server (loaded once per process)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.config import load_settings
+from bot.culture.language_names import LanguageNames
+
+
+@lru_cache(maxsize=1)
+def language_names() -> LanguageNames:
+    """Language names from data/culture/."""
+    return LanguageNames.load(load_settings().culture_dir)

@@ -1,0 +1,179 @@
+"""Starts the whole assistant (Rasa + action server), reports where, stops it on Ctrl-C.
+
+`AssistantStack` is also what the integration tests start, on free ports.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.config import PROJECT_ROOT, ensure_secret, load_settings
+from bot.training import latest_model
+
+READY_TIMEOUT_SECONDS = 180
+
+
+@dataclass
+class AssistantStack:
+    """The processes of one assistant: Rasa server and action server.
+
+    Attributes:
+        rasa_port: Rasa HTTP port (REST and socket.io channels, HTTP API).
+        action_port: action server port (actions and NLG).
+        var_dir: runtime folder for logs and databases.
+        rasa_token: token protecting Rasa's HTTP API.
+        model: model file to serve; the newest in models/ when None.
+    """
+
+    rasa_port: int
+    action_port: int
+    var_dir: Path
+    rasa_token: str
+    model: Path | None = None
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        """Base URL of the Rasa server."""
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        """Base URL of the action server."""
+        return f"http://127.0.0.1:{self.action_port}"
+
+    def start(self) -> None:
+        """Starts both servers and waits until they answer; raises if one dies."""
+        model = self.model or latest_model(PROJECT_ROOT / "models")
+        if model is None:
+            raise RuntimeError("No trained model in models/; run `make train` first.")
+        logs = self.var_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(PROJECT_ROOT),
+            "KESTREL_VAR_DIR": str(self.var_dir),
+            "ACTION_PORT": str(self.action_port),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        }
+        bin_dir = Path(sys.executable).parent
+        self._spawn(
+            "actions",
+            [sys.executable, "-m", "bot.action_server", "--port", str(self.action_port)],
+            env, logs,
+        )
+        self._spawn(
+            "rasa",
+            [
+                str(bin_dir / "rasa"), "run",
+                "--enable-api", "--auth-token", self.rasa_token,
+                "--port", str(self.rasa_port), "--interface", "127.0.0.1",
+                "--cors", "*",
+                "--model", str(model),
+                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                "--endpoints", str(self._write_endpoints()),
+            ],
+            env, logs,
+        )
+        self._wait_until_ready(f"{self.action_url}/health", "actions")
+        self._wait_until_ready(f"{self.rasa_url}/", "rasa")
+
+    def stop(self) -> None:
+        """Stops every process, politely first."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 15
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for process in self.processes.values():
+            if process.stdout:
+                process.stdout.close()
+        self.processes.clear()
+
+    def _spawn(self, name: str, command: list[str], env: dict[str, str], logs: Path) -> None:
+        log = (logs / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def _write_endpoints(self) -> Path:
+        """endpoints.yml with this stack's ports and tracker database."""
+        endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+        endpoints["action_endpoint"]["url"] = f"{self.action_url}/webhook"
+        endpoints["nlg"]["url"] = f"{self.action_url}/nlg"
+        if endpoints.get("tracker_store", {}).get("dialect") == "sqlite":
+            endpoints["tracker_store"]["db"] = str(self.var_dir / "rasa_tracker.db")
+        path = self.var_dir / "endpoints.runtime.yml"
+        path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+        return path
+
+    def _wait_until_ready(self, url: str, name: str) -> None:
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            process = self.processes[name]
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"{name} exited with code {process.returncode}; "
+                    f"see {self.var_dir / 'logs' / (name + '.log')}"
+                )
+            try:
+                with urllib.request.urlopen(url, timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{name} did not answer on {url} within {READY_TIMEOUT_SECONDS} s")
+
+
+def main() -> None:
+    """`make run`: start everything and wait for Ctrl-C."""
+    settings = load_settings()
+    token, token_file = ensure_secret("RASA_API_TOKEN", settings.var_dir)
+    stack = AssistantStack(settings.rasa_port, settings.action_port, settings.var_dir, token)
+    print("Starting the Kestrel Shop assistant (loading the model takes a little while)...")
+    try:
+        stack.start()
+    except (RuntimeError, KeyboardInterrupt) as error:
+        stack.stop()
+        raise SystemExit(f"Could not start: {error}") from None
+    print(
+        "\nRunning:\n"
+        f"  Rasa server     {stack.rasa_url}  (REST: /webhooks/rest/webhook, socket.io, HTTP API)\n"
+        f"  Action server   {stack.action_url}  (actions: /webhook, replies: /nlg)\n"
+        f"  API token       {'from $RASA_API_TOKEN' if token_file is None else token_file}\n"
+        f"  Logs            {settings.var_dir / 'logs'}\n"
+        "Press Ctrl-C to stop."
+    )
+    try:
+        while all(process.poll() is None for process in stack.processes.values()):
+            time.sleep(1)
+        dead = [name for name, p in stack.processes.items() if p.poll() is not None]
+        print(f"\n{', '.join(dead)} stopped unexpectedly; see the logs. Shutting down.")
+    except KeyboardInterrupt:
+        print("\nStopping...")
+    finally:
+        stack.stop()
+    print("Stopped.")
+
+
+if __name__ == "__main__":
+    main()

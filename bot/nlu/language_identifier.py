@@ -1,0 +1,237 @@
+"""Identifies the language of a chat message by combining several kinds of evidence.
+
+Evidence, strongest first: the Unicode script (kana means Japanese, Devanagari Hindi, ...),
+a character n-gram model learned from our own multilingual training data (the only source
+that knows romanized Hindi), langdetect's probabilities, and priors from the channel's
+locale and from the conversation's language so far.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from langdetect import DetectorFactory, detect_langs
+from langdetect.lang_detect_exception import LangDetectException
+
+from bot.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.nlu import MAX_ANALYSED_CHARS
+from bot.nlu.scripts import script_counts
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+LATIN_LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "de", "pt", "it", "hi-Latn")
+UNDETERMINED = "und"
+
+# langdetect codes that mean one of our tags.
+_LANGDETECT_ALIASES = {"zh-cn": "zh", "zh-tw": "zh"}
+# Scripts that no supported language uses, and the language to report when langdetect
+# has nothing better to say.
+_FOREIGN_SCRIPT_DEFAULT = {
+    "hangul": "ko", "cyrillic": "ru", "greek": "el", "hebrew": "he", "thai": "th",
+    "georgian": "ka", "indic_other": "bn", "other": UNDETERMINED,
+}
+# A non-Latin script this share of the letters wins over Latin words mixed in.
+_NON_LATIN_SHARE = 0.3
+# Below this many letters a text says too little to be called an unsupported language.
+_MIN_LETTERS_FOR_FOREIGN = 12
+# langdetect knows nothing about romanized Hindi: give it a neutral probability.
+_LANGDETECT_NEUTRAL = 0.1
+_LANGDETECT_FLOOR = 0.02
+_LANGDETECT_WEIGHT = 0.6
+_LETTERS_FOR_FULL_EVIDENCE = 12
+# Naive Bayes is overconfident; no single source may rule a language out entirely.
+_MODEL_FLOOR = 0.01
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    """The identified language of one message.
+
+    Attributes:
+        name: a supported tag, an ISO 639-1 code of an unsupported language, or "und".
+        confidence: 0..1; 0 means the text held no evidence at all (digits, emoji).
+        supported: whether `name` is one of SUPPORTED_LANGUAGES.
+    """
+
+    name: str
+    confidence: float
+    supported: bool
+
+    def as_dict(self) -> dict[str, object]:
+        """The parse-result form: {"name", "confidence"} plus "supported"."""
+        return {
+            "name": self.name,
+            "confidence": round(self.confidence, 4),
+            "supported": self.supported,
+        }
+
+
+class LanguageIdentifier:
+    """Scores the supported languages for a text from script, n-grams, langdetect, priors."""
+
+    def __init__(
+        self,
+        char_model: Pipeline | None = None,
+        locale_weight: float = 3.0,
+        previous_weight: float = 3.0,
+    ) -> None:
+        """Creates an identifier.
+
+        Args:
+            char_model: a fitted sklearn pipeline text -> language tag with predict_proba,
+                or None to rely on script and langdetect alone.
+            locale_weight: how many times likelier the channel locale's language is.
+            previous_weight: how many times likelier the conversation's language is.
+        """
+        self.char_model = char_model
+        self.locale_weight = locale_weight
+        self.previous_weight = previous_weight
+        DetectorFactory.seed = 0
+
+    @staticmethod
+    def fit_char_model(texts: Sequence[str], labels: Sequence[str]) -> Pipeline:
+        """Fits the character n-gram model on labelled texts (our NLU training data)."""
+        from sklearn.feature_extraction.text import CountVectorizer
+        from sklearn.naive_bayes import MultinomialNB
+        from sklearn.pipeline import Pipeline
+
+        model = Pipeline(
+            [
+                ("ngrams", CountVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=2)),
+                ("nb", MultinomialNB(alpha=0.1)),
+            ]
+        )
+        model.fit(list(texts), list(labels))
+        return model
+
+    def identify(
+        self, text: str, locale_language: str | None = None, previous: str | None = None
+    ) -> LanguageGuess:
+        """Identifies the language of `text`.
+
+        Args:
+            text: the customer's message.
+            locale_language: the supported language of the channel's locale, if known.
+            previous: the conversation's language so far, if any.
+
+        Returns:
+            The best guess with its confidence.
+        """
+        text = text[:MAX_ANALYSED_CHARS]
+        counts = script_counts(text)
+        letters = sum(counts.values())
+        if letters == 0:
+            name = previous or locale_language or DEFAULT_LANGUAGE
+            return LanguageGuess(name, 0.0, name in SUPPORTED_LANGUAGES)
+
+        script = counts.most_common(1)[0][0]
+        non_latin = {s: n for s, n in counts.items() if s != "latin"}
+        if non_latin:
+            top, top_count = max(non_latin.items(), key=lambda item: item[1])
+            if top_count / letters >= _NON_LATIN_SHARE:
+                script = top
+        if script in ("kana", "han"):
+            return self._identify_cjk(text, counts)
+        if script == "devanagari":
+            return self._identify_with_foreign_check(text, "hi", {"mr", "ne"}, letters)
+        if script == "arabic":
+            return self._identify_with_foreign_check(text, "ar", {"fa", "ur"}, letters)
+        if script != "latin":
+            return self._identify_foreign_script(text, script)
+        return self._identify_latin(text, letters, locale_language, previous)
+
+    def _identify_cjk(self, text: str, counts: dict[str, int]) -> LanguageGuess:
+        if counts.get("kana", 0) > 0:
+            return LanguageGuess("ja", 0.99, True)
+        # Han only: Chinese, unless our n-grams have seen this as Japanese kanji.
+        model_probs = self._model_probabilities(text, ("ja", "zh"))
+        if model_probs.get("ja", 0.0) > 0.8:
+            return LanguageGuess("ja", model_probs["ja"], True)
+        return LanguageGuess("zh", max(0.9, model_probs.get("zh", 0.0)), True)
+
+    def _identify_with_foreign_check(
+        self, text: str, language: str, foreign: set[str], letters: int
+    ) -> LanguageGuess:
+        if letters >= _MIN_LETTERS_FOR_FOREIGN:
+            detected = langdetect_probabilities(text)
+            for code in foreign:
+                if detected.get(code, 0.0) >= 0.9:
+                    return LanguageGuess(code, detected[code], False)
+        return LanguageGuess(language, 0.99, True)
+
+    def _identify_foreign_script(self, text: str, script: str) -> LanguageGuess:
+        detected = langdetect_probabilities(text)
+        if detected:
+            code, probability = max(detected.items(), key=lambda item: item[1])
+            if code not in SUPPORTED_LANGUAGES:
+                return LanguageGuess(code, probability, False)
+        return LanguageGuess(_FOREIGN_SCRIPT_DEFAULT.get(script, UNDETERMINED), 0.9, False)
+
+    def _identify_latin(
+        self, text: str, letters: int, locale_language: str | None, previous: str | None
+    ) -> LanguageGuess:
+        model_probs = self._model_probabilities(text, LATIN_LANGUAGES)
+        detected = langdetect_probabilities(text)
+        # A few letters ("ok", "hi") are weak evidence; priors decide those.
+        strength = min(1.0, letters / _LETTERS_FOR_FULL_EVIDENCE)
+        scores: dict[str, float] = {}
+        for language in LATIN_LANGUAGES:
+            evidence = _LANGDETECT_NEUTRAL if language == "hi-Latn" else detected.get(language, 0.0)
+            score = _LANGDETECT_WEIGHT * math.log(evidence + _LANGDETECT_FLOOR)
+            if model_probs:
+                score += math.log(max(model_probs.get(language, 0.0), _MODEL_FLOOR))
+            score *= strength
+            if language == locale_language or (
+                locale_language == "hi" and language == "hi-Latn"
+            ):
+                score += math.log(self.locale_weight)
+            if language == previous:
+                score += math.log(self.previous_weight)
+            scores[language] = score
+        best, confidence = _softmax_best(scores)
+
+        if letters >= _MIN_LETTERS_FOR_FOREIGN and detected and best != "hi-Latn":
+            # Unsupported only when langdetect is sure and gives our best guess nothing.
+            code, probability = max(detected.items(), key=lambda item: item[1])
+            if (
+                code not in SUPPORTED_LANGUAGES
+                and probability >= 0.95
+                and detected.get(best, 0.0) < _LANGDETECT_FLOOR
+            ):
+                return LanguageGuess(code, probability, False)
+        return LanguageGuess(best, confidence, True)
+
+    def _model_probabilities(self, text: str, languages: Iterable[str]) -> dict[str, float]:
+        """Char-model probabilities renormalised over `languages`; empty without a model."""
+        if self.char_model is None:
+            return {}
+        classes = list(self.char_model.classes_)
+        row = self.char_model.predict_proba([text])[0]
+        wanted = {lang: float(row[classes.index(lang)]) for lang in languages if lang in classes}
+        total = sum(wanted.values())
+        return {lang: p / total for lang, p in wanted.items()} if total > 0 else {}
+
+
+def langdetect_probabilities(text: str) -> dict[str, float]:
+    """Langdetect's probabilities (seeded, so repeatable), keyed by our tags where they map."""
+    DetectorFactory.seed = 0
+    try:
+        results = detect_langs(text)
+    except LangDetectException:
+        return {}
+    probabilities: dict[str, float] = {}
+    for result in results:
+        code = _LANGDETECT_ALIASES.get(result.lang, result.lang)
+        probabilities[code] = probabilities.get(code, 0.0) + result.prob
+    return probabilities
+
+
+def _softmax_best(scores: dict[str, float]) -> tuple[str, float]:
+    top = max(scores.values())
+    weights = {lang: math.exp(score - top) for lang, score in scores.items()}
+    best = max(weights, key=weights.__getitem__)
+    return best, weights[best] / sum(weights.values())

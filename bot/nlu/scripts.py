@@ -1,0 +1,46 @@
+"""Counts which writing systems a text uses; the strongest cheap language signal."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+# (first code point, last code point, script name); checked in order.
+_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0041, 0x005A, "latin"), (0x0061, 0x007A, "latin"), (0x00C0, 0x024F, "latin"),
+    (0x1E00, 0x1EFF, "latin"),
+    (0x0370, 0x03FF, "greek"),
+    (0x0400, 0x052F, "cyrillic"),
+    (0x0590, 0x05FF, "hebrew"),
+    (0x0600, 0x06FF, "arabic"), (0x0750, 0x077F, "arabic"), (0x08A0, 0x08FF, "arabic"),
+    (0xFB50, 0xFDFF, "arabic"), (0xFE70, 0xFEFF, "arabic"),
+    (0x0900, 0x097F, "devanagari"), (0xA8E0, 0xA8FF, "devanagari"),
+    (0x0980, 0x0DFF, "indic_other"),
+    (0x0E00, 0x0E7F, "thai"),
+    (0x10A0, 0x10FF, "georgian"),
+    (0x1100, 0x11FF, "hangul"), (0x3130, 0x318F, "hangul"), (0xAC00, 0xD7AF, "hangul"),
+    (0x3040, 0x309F, "kana"), (0x30A0, 0x30FF, "kana"), (0x31F0, 0x31FF, "kana"),
+    (0xFF66, 0xFF9F, "kana"),
+    (0x3400, 0x4DBF, "han"), (0x4E00, 0x9FFF, "han"), (0xF900, 0xFAFF, "han"),
+    (0x20000, 0x2FA1F, "han"),
+)
+
+
+def script_of(char: str) -> str | None:
+    """Returns the script name of one character, or None for digits, punctuation, emoji."""
+    code = ord(char)
+    if code < 0x41:
+        return None
+    for first, last, name in _RANGES:
+        if first <= code <= last:
+            return name
+    return "other" if char.isalpha() else None
+
+
+def script_counts(text: str) -> Counter[str]:
+    """Counts the letters of each script in `text`."""
+    counts: Counter[str] = Counter()
+    for char in text:
+        name = script_of(char)
+        if name:
+            counts[name] += 1
+    return counts

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from bot.culture.conversation_language import conversation_language
+
+
+def d(name: str, confidence: float = 0.99) -> dict[str, object]:
+    return {"name": name, "confidence": confidence, "supported": True}
+
+
+def test_first_message_sets_the_language() -> None:
+    assert conversation_language([d("de")], None) == "de"
+
+
+def test_short_ambiguous_message_keeps_the_language() -> None:
+    assert conversation_language([d("hi"), d("en", 0.3)], "hi") == "hi"
+    assert conversation_language([d("hi"), d("en", 0.0)], "hi") == "hi"
+
+
+def test_one_confident_message_is_not_enough_to_switch() -> None:
+    assert conversation_language([d("de"), d("fr")], "de") == "de"
+
+
+def test_two_confident_messages_switch() -> None:
+    assert conversation_language([d("de"), d("fr"), d("fr")], "de") == "fr"
+
+
+def test_a_weakly_established_language_yields_to_a_confident_one() -> None:
+    assert conversation_language([d("en", 0.4), d("de")], "en") == "de"
+
+
+def test_explicit_request_wins() -> None:
+    assert conversation_language([d("de")], "de", requested="fr") == "fr"
+
+
+def test_unsupported_language_keeps_the_current_one() -> None:
+    unsupported = {"name": "tr", "confidence": 0.99, "supported": False}
+    assert conversation_language([unsupported], "es") == "es"
+    assert conversation_language([unsupported], None) == "en"

@@ -1,0 +1,99 @@
+"""Starts the real assistant (Rasa + action server, trained model) on free localhost ports."""
+
+from __future__ import annotations
+
+import re
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from bot.config import PROJECT_ROOT
+from bot.culture.catalog import ResponseCatalog
+from bot.launcher import AssistantStack
+from bot.training import latest_model
+
+TOKEN = "integration-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    found = latest_model(PROJECT_ROOT / "models")
+    if found is None:
+        pytest.fail("No trained model: `make test` trains one before running the tests.")
+    return found
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, model: Path) -> Iterator[AssistantStack]:
+    var_dir = tmp_path_factory.mktemp("var")
+    assistant = AssistantStack(free_port(), free_port(), var_dir, TOKEN, model)
+    try:
+        assistant.start()
+    except RuntimeError:
+        assistant.stop()
+        for log in (var_dir / "logs").glob("*.log"):
+            print(f"--- {log.name} ---\n{log.read_text(errors='replace')[-5000:]}")
+        raise
+    yield assistant
+    assistant.stop()
+
+
+class Customer:
+    """One customer talking to the REST channel."""
+
+    def __init__(self, stack: AssistantStack, metadata: dict[str, Any] | None = None) -> None:
+        self.stack = stack
+        self.sender = f"test-{uuid.uuid4().hex[:12]}"
+        self.metadata = metadata or {}
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        reply = requests.post(
+            f"{self.stack.rasa_url}/webhooks/rest/webhook",
+            json={"sender": self.sender, "message": text, "metadata": self.metadata},
+            timeout=30,
+        )
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    def slots(self) -> dict[str, Any]:
+        reply = requests.get(
+            f"{self.stack.rasa_url}/conversations/{self.sender}/tracker",
+            params={"token": TOKEN}, timeout=10,
+        )
+        assert reply.status_code == 200
+        return reply.json()["slots"]
+
+
+@pytest.fixture
+def customer(stack: AssistantStack) -> Customer:
+    return Customer(stack)
+
+
+def response_pattern(catalog: ResponseCatalog, key: str, language: str, register: str) -> re.Pattern[str]:
+    """Matches any variant of a response, with any value in its placeholders."""
+    alternatives = []
+    for variant in catalog.variants(key, language, register):
+        parts = re.split(r"\{[A-Za-z_]+\}", variant["text"])
+        alternatives.append(".+?".join(re.escape(part) for part in parts))
+    return re.compile("^(?:" + "|".join(alternatives) + ")$", re.DOTALL)
+
+
+def assert_reply(
+    catalog: ResponseCatalog, message: dict[str, Any], key: str, language: str,
+    register: str = "formal",
+) -> None:
+    pattern = response_pattern(catalog, key, language, register)
+    assert pattern.match(message.get("text", "")), (
+        f"expected {key} in {language}/{register}, got {message.get('text')!r}"
+    )

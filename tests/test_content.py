@@ -1,0 +1,69 @@
+"""Content checks: every text in every language and register, enough varied examples."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import yaml
+
+from bot.config import load_settings
+from bot.culture.catalog import ResponseCatalog
+from bot.languages import SUPPORTED_LANGUAGES
+from tests.nlu_data import heldout_examples, training_examples
+
+MIN_EXAMPLES = 12
+FAQ_TOPICS = (
+    "order_tracking shipping_time shipping_cost international_shipping return_policy "
+    "refund_time damaged_item cancel_order change_address payment_methods payment_failed "
+    "invoice password_reset delete_account warranty loyalty_points promo_code opening_hours "
+    "subscription_cancel contact_channels"
+).split()
+INTENTS = (
+    "greet goodbye thank affirm deny request_human order_status ticket_status "
+    "bot_challenge change_language out_of_scope"
+).split() + [f"faq/{topic}" for topic in FAQ_TOPICS]
+
+
+def test_every_response_exists_in_every_language_and_register() -> None:
+    settings = load_settings()
+    catalog = ResponseCatalog.load(settings.domain_path, settings.responses_dir)
+    assert catalog.problems() == []
+
+
+def test_the_domain_lists_an_answer_for_every_faq_topic() -> None:
+    domain = yaml.safe_load(load_settings().domain_path.read_text(encoding="utf-8"))
+    assert {f"utter_faq/{topic}" for topic in FAQ_TOPICS} <= set(domain["responses"])
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_training_data_covers_every_intent(language: str) -> None:
+    rows = training_examples(language)
+    counts = Counter(intent for intent, _, _ in rows)
+    too_few = {intent: counts[intent] for intent in INTENTS if counts[intent] < MIN_EXAMPLES}
+    assert too_few == {}
+    assert {declared for _, _, declared in rows} == {language}
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_no_sentence_is_in_two_intents(language: str) -> None:
+    intents_by_text: dict[str, set[str]] = {}
+    for intent, text, _ in training_examples(language):
+        intents_by_text.setdefault(text.lower(), set()).add(intent)
+    assert {text: i for text, i in intents_by_text.items() if len(i) > 1} == {}
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_heldout_data_is_separate_from_training_data(language: str) -> None:
+    training = {text.lower() for _, text, _ in training_examples(language)}
+    heldout = heldout_examples(language)
+    assert {intent for intent, _, _ in heldout} == set(INTENTS)
+    assert [text for _, text, _ in heldout if text.lower() in training] == []
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_culture_file_names_every_language(language: str) -> None:
+    path = load_settings().culture_dir / f"{language}.yml"
+    names = yaml.safe_load(path.read_text(encoding="utf-8"))["language_names"]
+    assert set(SUPPORTED_LANGUAGES) <= set(names)
+    assert all(names[tag] for tag in SUPPORTED_LANGUAGES)
