@@ -22,7 +22,7 @@ train: bootstrap  ## Train a model unless the newest one already matches data an
 	$(PY) -m bot.training
 
 validate: bootstrap
-	$(RASA) data validate --fail-on-warnings --data data/nlu data/rules data/stories
+	$(RASA) data validate --data data/nlu data/rules data/stories
 
 lint: bootstrap
 	$(VENV)/bin/ruff check bot actions tests bench

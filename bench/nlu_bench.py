@@ -26,6 +26,10 @@ from tests.nlu_data import heldout_examples
 
 REPORTS = PROJECT_ROOT / "bench" / "reports"
 WORK = PROJECT_ROOT / "bench" / "work"
+# Rasa's default is 100 epochs; on 2 cores DIET alone then takes over an hour on our data
+# (measured ~50 s/epoch), so the anchor is trained for 20 epochs: its training accuracy has
+# already flattened at 0.99+ by epoch 5. The report states this.
+STOCK_EPOCHS = 20
 # What `rasa init` gives when a config names no pipeline (rasa/shared/importers/default_config.yml).
 STOCK_CONFIG = {
     "recipe": "default.v1",
@@ -36,9 +40,9 @@ STOCK_CONFIG = {
         {"name": "LexicalSyntacticFeaturizer"},
         {"name": "CountVectorsFeaturizer"},
         {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4},
-        {"name": "DIETClassifier", "epochs": 100, "constrain_similarities": True},
+        {"name": "DIETClassifier", "epochs": STOCK_EPOCHS, "constrain_similarities": True},
         {"name": "EntitySynonymMapper"},
-        {"name": "ResponseSelector", "epochs": 100, "constrain_similarities": True},
+        {"name": "ResponseSelector", "epochs": STOCK_EPOCHS, "constrain_similarities": True},
         {"name": "FallbackClassifier", "threshold": 0.3, "ambiguity_threshold": 0.1},
     ],
     "policies": [],
@@ -110,7 +114,8 @@ def write_report(runs: dict[str, dict], path: Path) -> None:
     width = 0.4
     xs = range(len(SUPPORTED_LANGUAGES))
     fig, ax = plt.subplots(figsize=(10, 4))
-    for offset, (name, run) in zip((-width / 2, width / 2), (("ours", ours), ("stock Rasa", stock))):
+    series = (("ours", ours), ("stock Rasa", stock))
+    for offset, (name, run) in zip((-width / 2, width / 2), series, strict=True):
         values = [run["results"][lang]["accuracy"] * 100 for lang in SUPPORTED_LANGUAGES]
         ax.bar([x + offset for x in xs], values, width, label=name)
     ax.set_xticks(list(xs), SUPPORTED_LANGUAGES)
@@ -137,7 +142,9 @@ def write_report(runs: dict[str, dict], path: Path) -> None:
         "`tests/nlu/heldout/<lang>.yml` (never used for training). A prediction counts as "
         "correct when the intent matches and, for `faq`, the selected topic matches too; a "
         "fallback counts as wrong. The anchor is Rasa's stock default pipeline "
-        "(what `rasa init` trains: whitespace tokens, DIET and ResponseSelector, 100 epochs).",
+        f"(what `rasa init` trains: whitespace tokens, DIET and ResponseSelector), trained for "
+        f"{STOCK_EPOCHS} epochs instead of 100 to fit the run into the machine's time "
+        "(about 50 s per DIET epoch on 2 cores).",
         "",
         "| language | n | ours | stock Rasa | difference (points) |",
         "|---|---|---|---|---|",
@@ -181,7 +188,8 @@ def write_report(runs: dict[str, dict], path: Path) -> None:
 
 
 def _median_ms(run: dict) -> float:
-    return statistics.median(run["results"][lang]["ms_per_message"] for lang in SUPPORTED_LANGUAGES)
+    medians = (run["results"][lang]["ms_per_message"] for lang in SUPPORTED_LANGUAGES)
+    return statistics.median(medians)
 
 
 def _cpu_count() -> int:
@@ -193,7 +201,9 @@ def _cpu_count() -> int:
 def main() -> None:
     """`make bench-nlu`."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reuse", action="store_true", help="evaluate models already in bench/work")
+    parser.add_argument(
+        "--reuse", action="store_true", help="evaluate the models already in bench/work"
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     stock_config = WORK / "stock_config.yml"

@@ -18,7 +18,7 @@ from langdetect.lang_detect_exception import LangDetectException
 
 from bot.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.nlu import MAX_ANALYSED_CHARS
-from bot.nlu.scripts import script_counts
+from bot.nlu.scripts import dominant_script, script_counts
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -34,8 +34,6 @@ _FOREIGN_SCRIPT_DEFAULT = {
     "hangul": "ko", "cyrillic": "ru", "greek": "el", "hebrew": "he", "thai": "th",
     "georgian": "ka", "indic_other": "bn", "other": UNDETERMINED,
 }
-# A non-Latin script this share of the letters wins over Latin words mixed in.
-_NON_LATIN_SHARE = 0.3
 # Below this many letters a text says too little to be called an unsupported language.
 _MIN_LETTERS_FOR_FOREIGN = 12
 # langdetect knows nothing about romanized Hindi: give it a neutral probability.
@@ -128,12 +126,7 @@ class LanguageIdentifier:
             name = previous or locale_language or DEFAULT_LANGUAGE
             return LanguageGuess(name, 0.0, name in SUPPORTED_LANGUAGES)
 
-        script = counts.most_common(1)[0][0]
-        non_latin = {s: n for s, n in counts.items() if s != "latin"}
-        if non_latin:
-            top, top_count = max(non_latin.items(), key=lambda item: item[1])
-            if top_count / letters >= _NON_LATIN_SHARE:
-                script = top
+        script = dominant_script(counts)
         if script in ("kana", "han"):
             return self._identify_cjk(text, counts)
         if script == "devanagari":

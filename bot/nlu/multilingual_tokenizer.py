@@ -18,7 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.languages import SPACY_LANGUAGE
 from bot.nlu import MAX_ANALYSED_CHARS
-from bot.nlu.scripts import script_counts
+from bot.nlu.scripts import dominant_script, script_counts
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -92,12 +92,7 @@ def tokenizer_language(message: Message, text: str) -> str:
     if detected.get("name") in SPACY_LANGUAGE:
         return SPACY_LANGUAGE[detected["name"]]
     counts = script_counts(text)
-    if counts:
-        script = counts.most_common(1)[0][0]
-        if "kana" in counts:
-            script = "kana"
-        return _SCRIPT_LANGUAGE.get(script, "xx")
-    return "xx"
+    return _SCRIPT_LANGUAGE.get(dominant_script(counts), "xx") if counts else "xx"
 
 
 def blank_pipeline(spacy_language: str) -> Language:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 # (first code point, last code point, script name); checked in order.
 _RANGES: tuple[tuple[int, int, str], ...] = (
@@ -35,6 +36,10 @@ def script_of(char: str) -> str | None:
             return name
     return "other" if char.isalpha() else None
 
+# This many letters of a non-Latin script outweigh any number of Latin ones: customers
+# mix in Latin brand names and English words ("Apple Payは対応してる？", "shipping fee 多少").
+_MIN_NON_LATIN_LETTERS = 2
+
 
 def script_counts(text: str) -> Counter[str]:
     """Counts the letters of each script in `text`."""
@@ -44,3 +49,15 @@ def script_counts(text: str) -> Counter[str]:
         if name:
             counts[name] += 1
     return counts
+
+
+def dominant_script(counts: Mapping[str, int]) -> str:
+    """The script that decides the language; kana and Han count together for Japanese."""
+    non_latin = {s: n for s, n in counts.items() if s != "latin"}
+    if "kana" in non_latin and "han" in non_latin:
+        non_latin["kana"] += non_latin.pop("han")
+    if non_latin:
+        script, letters = max(non_latin.items(), key=lambda item: item[1])
+        if letters >= _MIN_NON_LATIN_LETTERS or "latin" not in counts:
+            return script
+    return "latin"
