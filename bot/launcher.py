@@ -93,7 +93,7 @@ class AssistantStack:
         """Stops every process, politely first."""
         for process in self.processes.values():
             if process.poll() is None:
-                process.send_signal(signal.SIGINT)
+                process.terminate()
         deadline = time.monotonic() + 15
         for process in self.processes.values():
             try:
@@ -146,6 +146,9 @@ class AssistantStack:
 
 def main() -> None:
     """`make run`: start everything and wait for Ctrl-C."""
+    # Explicit handlers: a process started in the background inherits an ignored SIGINT.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     settings = load_settings()
     token, token_file = ensure_secret("RASA_API_TOKEN", settings.var_dir)
     stack = AssistantStack(settings.rasa_port, settings.action_port, settings.var_dir, token)
@@ -173,6 +176,10 @@ def main() -> None:
     finally:
         stack.stop()
     print("Stopped.")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

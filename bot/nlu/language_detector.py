@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -49,7 +49,7 @@ class LanguageDetector(GraphComponent):
         config: Dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        identifier: Optional[LanguageIdentifier] = None,
+        identifier: LanguageIdentifier | None = None,
     ) -> None:
         """Creates the component around an identifier (untrained when None)."""
         self._config = config
@@ -145,7 +145,7 @@ class LanguageDetector(GraphComponent):
         return cls(config, model_storage, resource, identifier)
 
 
-def example_language(example: Message) -> Optional[str]:
+def example_language(example: Message) -> str | None:
     """The language a training example's metadata declares, if it is supported."""
     metadata = example.get("metadata") or {}
     for level in ("example", "intent"):
