@@ -23,6 +23,7 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.languages import SUPPORTED_LANGUAGES
+from bot.training import TRAINING_DATA_DIRS
 from tests.nlu_data import heldout_examples
 
 REPORTS = PROJECT_ROOT / "bench" / "reports"
@@ -70,8 +71,6 @@ def train_nlu(name: str, config: Path) -> dict[str, object]:
 
 def train_full_model() -> float:
     """Wall time of a full training (NLU + dialogue) of our model, caches off."""
-    from bot.training import TRAINING_DATA_DIRS
-
     print("==> Training our full model (NLU + dialogue) for the training-time figure", flush=True)
     started = time.monotonic()
     subprocess.run(

@@ -36,7 +36,3 @@ def language_from_locale(locale: str | None) -> str | None:
         return "hi-Latn"
     return language if language in SUPPORTED_LANGUAGES else None
 
-
-def base_language(tag: str) -> str:
-    """Returns the ISO 639-1 part of a tag ("hi-Latn" -> "hi")."""
-    return tag.split("-")[0]

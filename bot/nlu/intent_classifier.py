@@ -48,11 +48,12 @@ class SafeLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     def process(self, messages: List[Message]) -> List[Message]:
         """See parent class for full docstring."""
-        featured = [m for m in messages if m.features_present(TEXT, [])]
+        featured, featureless = [], []
+        for message in messages:
+            (featured if message.features_present(TEXT, []) else featureless).append(message)
         if featured:
             super().process(featured)
-        for message in messages:
-            if message not in featured:
-                message.set("intent", {"name": None, "confidence": 0.0}, add_to_output=True)
-                message.set("intent_ranking", [], add_to_output=True)
+        for message in featureless:
+            message.set("intent", {"name": None, "confidence": 0.0}, add_to_output=True)
+            message.set("intent_ranking", [], add_to_output=True)
         return messages

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 
+# This many letters of a non-Latin script outweigh any number of Latin ones: customers
+# mix in Latin brand names and English words ("Apple Payは対応してる？", "shipping fee 多少").
+_MIN_NON_LATIN_LETTERS = 2
+
 # (first code point, last code point, script name); checked in order.
 _RANGES: tuple[tuple[int, int, str], ...] = (
     (0x0041, 0x005A, "latin"), (0x0061, 0x007A, "latin"), (0x00C0, 0x024F, "latin"),
@@ -35,10 +39,6 @@ def script_of(char: str) -> str | None:
         if first <= code <= last:
             return name
     return "other" if char.isalpha() else None
-
-# This many letters of a non-Latin script outweigh any number of Latin ones: customers
-# mix in Latin brand names and English words ("Apple Payは対応してる？", "shipping fee 多少").
-_MIN_NON_LATIN_LETTERS = 2
 
 
 def script_counts(text: str) -> Counter[str]:
