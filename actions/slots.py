@@ -1,4 +1,4 @@
-"""Fills the conversation slots (language, formality) after every customer message."""
+"""Fills the conversation slots (language, formality, customer context) after every message."""
 
 from __future__ import annotations
 
@@ -9,9 +9,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from bot.culture.catalog import DEFAULT_REGISTER
 from bot.culture.conversation_language import conversation_language
-from bot.culture.resources import language_names
+from bot.culture.profiles import Customer, bot_register, local_time
+from bot.culture.resources import culture_profiles, language_names
+from bot.languages import REGISTER_LANGUAGES, language_from_locale
+
+# Above this conversation frustration, the bot never turns informal.
+PROTECTIVE_FRUSTRATION = 0.4
+_ESCALATION_INTENTS = frozenset({"request_human"})
 
 
 class ValidateSlotMappings(ValidationAction):
@@ -25,22 +30,71 @@ class ValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Keeps or switches the conversation language (see conversation_language)."""
-        current = tracker.get_slot("language")
-        requested = None
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent == "change_language":
-            requested = language_names().requested_language(
-                tracker.latest_message.get("text") or "", current
-            )
-        detections = [
-            (event.get("parse_data") or {}).get("language") or {}
-            for event in tracker.events
-            if event.get("event") == "user"
-        ]
-        return {"language": conversation_language(detections, current, requested)}
+        return {"language": _conversation_language(tracker)}
 
     async def extract_formality(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Uses the default register until something says otherwise."""
-        return {"formality": tracker.get_slot("formality") or DEFAULT_REGISTER}
+        """The culture's register, mirroring the customer's where the culture does."""
+        language = _conversation_language(tracker)
+        if language not in REGISTER_LANGUAGES:
+            return {"formality": "formal"}
+        profile = culture_profiles().profile(language, _metadata_or_slot(tracker, "locale"))
+        current = tracker.get_slot("formality")
+        if language != tracker.get_slot("language"):
+            current = None  # a new language starts from its own culture's default
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        protected = (
+            intent in _ESCALATION_INTENTS
+            or bool(tracker.get_slot("handoff_active"))
+            or float(tracker.get_slot("frustration") or 0.0) >= PROTECTIVE_FRUSTRATION
+        )
+        customer_register = tracker.latest_message.get("formality")
+        return {"formality": bot_register(profile, current, customer_register, protected)}
+
+    async def extract_locale(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The channel's locale ("de-AT"), kept until a message brings a new one."""
+        locale = _metadata(tracker).get("locale")
+        valid = isinstance(locale, str) and len(locale) <= 35 and language_from_locale(locale)
+        return {"locale": locale} if valid else {}
+
+    async def extract_timezone(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The customer's IANA time zone, when the channel sends a valid one."""
+        timezone = _metadata(tracker).get("timezone")
+        return {"timezone": timezone} if local_time(timezone) is not None else {}
+
+    async def extract_customer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Who the customer is ({"id", "name", "title"}), when the channel says."""
+        customer = Customer.from_metadata(_metadata(tracker).get("customer"))
+        return {"customer": customer.__dict__} if customer else {}
+
+
+def _conversation_language(tracker: Tracker) -> str:
+    current = tracker.get_slot("language")
+    requested = None
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent == "change_language":
+        requested = language_names().requested_language(
+            tracker.latest_message.get("text") or "", current
+        )
+    detections = [
+        (event.get("parse_data") or {}).get("language") or {}
+        for event in tracker.events
+        if event.get("event") == "user"
+    ]
+    return conversation_language(detections, current, requested)
+
+
+def _metadata(tracker: Tracker) -> dict[str, Any]:
+    metadata = tracker.latest_message.get("metadata")
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def _metadata_or_slot(tracker: Tracker, key: str) -> Any:
+    return _metadata(tracker).get(key) or tracker.get_slot(key)

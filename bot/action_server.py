@@ -13,7 +13,9 @@ from sanic.response import HTTPResponse
 
 from bot.config import load_settings
 from bot.culture.catalog import ResponseCatalog
-from bot.nlg import render_nlg_request
+from bot.culture.resources import culture_profiles
+from bot.nlg import ReplyRenderer
+from bot.translation import Translator
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ def create_action_server(catalog: ResponseCatalog | None = None) -> Sanic:
     """
     settings = load_settings()
     catalog = catalog or ResponseCatalog.load(settings.domain_path, settings.responses_dir)
+    renderer = ReplyRenderer(catalog, culture_profiles(), Translator())
     app = create_app("actions")
 
     @app.post("/nlg")
@@ -36,7 +39,7 @@ def create_action_server(catalog: ResponseCatalog | None = None) -> Sanic:
         body = request.json if isinstance(request.json, dict) else None
         if body is None or not body.get("response"):
             return response.json({"error": "expected a JSON body with 'response'"}, status=400)
-        return response.json(render_nlg_request(catalog, body))
+        return response.json(renderer.render(body))
 
     return app
 
@@ -48,6 +51,8 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("SANIC_HOST", "127.0.0.1"))
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # rasa-sdk warns for every slot without a validate_ method; ours need none.
+    logging.getLogger("rasa_sdk.forms").setLevel(logging.ERROR)
     app = create_action_server()
     logger.info("Action server with NLG on http://%s:%d", args.host, args.port)
     app.run(args.host, args.port, workers=1, access_log=False)

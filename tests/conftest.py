@@ -6,6 +6,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.culture.catalog import ResponseCatalog
+from bot.culture.profiles import CultureProfiles
 from bot.languages import SUPPORTED_LANGUAGES
 from bot.nlu.language_identifier import LanguageIdentifier
 from tests.nlu_data import training_examples
@@ -25,3 +26,8 @@ def identifier() -> LanguageIdentifier:
             texts.append(text)
             labels.append(language)
     return LanguageIdentifier(LanguageIdentifier.fit_char_model(texts, labels))
+
+
+@pytest.fixture(scope="session")
+def profiles() -> CultureProfiles:
+    return CultureProfiles.load(load_settings().culture_dir)

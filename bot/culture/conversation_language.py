@@ -28,7 +28,8 @@ def conversation_language(
         requested: a language the customer explicitly asked for.
 
     Returns:
-        A supported language tag.
+        A supported language tag, or the ISO code of an unsupported language that was
+        detected confidently (the reply is then machine-translated).
     """
     if requested in SUPPORTED_LANGUAGES:
         return requested  # type: ignore[return-value]
@@ -36,7 +37,7 @@ def conversation_language(
         return current or DEFAULT_LANGUAGE
     latest = detections[-1]
     name = latest.get("name")
-    if name not in SUPPORTED_LANGUAGES:
+    if not _is_language(latest):
         return current or DEFAULT_LANGUAGE
     if current is None or name == current:
         return name
@@ -51,6 +52,20 @@ def conversation_language(
     if previous.get("name") == name and _confidence(previous) >= CONFIDENT:
         return name
     return current
+
+
+def _is_language(detection: Mapping[str, Any]) -> bool:
+    """Supported tags always count; an unsupported code only when detected confidently."""
+    name = detection.get("name")
+    if name in SUPPORTED_LANGUAGES:
+        return True
+    return (
+        isinstance(name, str)
+        and 2 <= len(name) <= 3
+        and name.isalpha()
+        and name != "und"
+        and _confidence(detection) >= CONFIDENT
+    )
 
 
 def _confidence(detection: Mapping[str, Any]) -> float:

@@ -32,7 +32,11 @@ def test_explicit_request_wins() -> None:
     assert conversation_language([d("de")], "de", requested="fr") == "fr"
 
 
-def test_unsupported_language_keeps_the_current_one() -> None:
-    unsupported = {"name": "tr", "confidence": 0.99, "supported": False}
-    assert conversation_language([unsupported], "es") == "es"
-    assert conversation_language([unsupported], None) == "en"
+def test_unsupported_language_follows_the_same_rules() -> None:
+    turkish = {"name": "tr", "confidence": 0.99, "supported": False}
+    unsure = {"name": "tr", "confidence": 0.5, "supported": False}
+    assert conversation_language([turkish], None) == "tr"
+    assert conversation_language([d("es"), turkish], "es") == "es"
+    assert conversation_language([d("es"), turkish, turkish], "es") == "tr"
+    assert conversation_language([d("es"), unsure], "es") == "es"
+    assert conversation_language([{"name": "und", "confidence": 0.9}], None) == "en"

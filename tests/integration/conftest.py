@@ -16,6 +16,7 @@ from bot.config import PROJECT_ROOT
 from bot.culture.catalog import ResponseCatalog
 from bot.launcher import AssistantStack
 from bot.training import latest_model
+from tests.fakes.libretranslate import FakeLibreTranslate
 
 TOKEN = "integration-test-token"
 
@@ -35,11 +36,31 @@ def model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, model: Path) -> Iterator[AssistantStack]:
+def translation_provider() -> Iterator[FakeLibreTranslate]:
+    """A local LibreTranslate stand-in that the assistant's translator is pointed at."""
+    fake = FakeLibreTranslate().start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, model: Path,
+    translation_provider: FakeLibreTranslate,
+) -> Iterator[AssistantStack]:
     var_dir = tmp_path_factory.mktemp("var")
     assistant = AssistantStack(free_port(), free_port(), var_dir, TOKEN, model)
+    environment = {
+        "TRANSLATION_PROVIDER": "libre",
+        "TRANSLATION_URL": translation_provider.url,
+        "TRANSLATION_TIMEOUT": "0.8",
+        "TRANSLATION_COOLDOWN": "1",
+    }
     try:
-        assistant.start()
+        with pytest.MonkeyPatch.context() as patch:
+            for name, value in environment.items():
+                patch.setenv(name, value)
+            assistant.start()
     except RuntimeError:
         assistant.stop()
         for log in (var_dir / "logs").glob("*.log"):

@@ -43,8 +43,9 @@ def test_simple_intents_in_every_language(
     stack: AssistantStack, catalog: ResponseCatalog, language: str
 ) -> None:
     for intent, response in SIMPLE_INTENTS.items():
-        replies = Customer(stack).say(longest_example(language, intent))
-        assert_reply(catalog, replies[0], response, language)
+        customer = Customer(stack)
+        replies = customer.say(longest_example(language, intent))
+        assert_reply(catalog, replies[0], response, language, customer.slots()["formality"])
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
@@ -52,10 +53,13 @@ def test_every_faq_topic_in_every_language(
     stack: AssistantStack, catalog: ResponseCatalog, language: str
 ) -> None:
     for topic in FAQ_TOPICS:
-        replies = Customer(stack).say(longest_example(language, f"faq/{topic}"))
+        customer = Customer(stack)
+        replies = customer.say(longest_example(language, f"faq/{topic}"))
+        # Some examples are informal; cultures that mirror the customer then answer so.
+        register = customer.slots()["formality"]
         assert len(replies) == 2, replies
-        assert_reply(catalog, replies[0], f"utter_faq/{topic}", language)
-        assert_reply(catalog, replies[1], "utter_did_that_help", language)
+        assert_reply(catalog, replies[0], f"utter_faq/{topic}", language, register)
+        assert_reply(catalog, replies[1], "utter_did_that_help", language, register)
         assert [b["payload"] for b in replies[1]["buttons"]] == ["/affirm", "/deny"]
 
 

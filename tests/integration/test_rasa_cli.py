@@ -26,9 +26,13 @@ def run_rasa(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProces
 # retrieval intent `faq` being declared in the domain as its docs ask. Nothing else may warn.
 _UNUSED_RESPONSE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
 _KNOWN_HARMLESS = ("duplicated intents have been found across multiple domain files: faq",)
-# utter_ask_order_id is sent by order_status_form; utter_acknowledge_frustration is part
-# of the contract (DESIGN.md) before the frustration flow uses it.
-_RESERVED_RESPONSES = {"utter_ask_order_id", "utter_acknowledge_frustration"}
+# utter_ask_order_id is sent by order_status_form; the frustration replies are part of the
+# contract (DESIGN.md) and are written ahead of the frustration flow that sends them.
+_RESERVED_RESPONSES = {
+    "utter_ask_order_id", "utter_acknowledge_frustration", "utter_acknowledge_frustration_strong",
+    "utter_acknowledge_frustration_waiting", "utter_acknowledge_abuse", "utter_offer_human",
+    "utter_sensitive_topic",
+}
 
 
 def responses_sent_by_actions() -> set[str]:
