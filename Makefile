@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test bootstrap install train validate lint unit integration stories bench-nlu bench-langid bench-register freeze clean
+.PHONY: run test bootstrap install train validate lint unit integration stories bench-nlu bench-langid bench-register bench-frustration freeze clean
 
 run: bootstrap train  ## Train if needed and start Rasa (5005) and the action server (5055)
 	$(PY) -m bot.launcher
@@ -41,6 +41,9 @@ bench-langid: bootstrap  ## Language ID on MASSIVE, lingua's test data and our h
 
 bench-register: bootstrap  ## The customer's register on CoCoA-MT vs a majority and a pronoun-only baseline
 	$(PY) -m bench.register_bench
+
+bench-frustration: bootstrap  ## Frustration F1 on GoEmotions and UMSAB vs VADER and a lexicon baseline
+	$(PY) -m bench.frustration_bench
 
 freeze:  ## Re-pin the whole dependency tree after changing requirements.txt
 	$(PY) -m pip freeze --exclude-editable | grep -viE '^(rasa|rasa-sdk)==' > constraints.txt.new

@@ -31,12 +31,13 @@ class ActionCheckOrderStatus(Action):
             self._store = OrderStore.from_settings()
         order_id = normalize_order_id(tracker.get_slot("order_id") or "")
         language = tracker.get_slot("language") or DEFAULT_LANGUAGE
+        locale = tracker.get_slot("locale")
         order = self._store.find(order_id) if order_id else None
         if order is None:
             dispatcher.utter_message(response="utter_order_not_found", order_id=order_id)
             return [SlotSet("order_id", None)]
         dates = {
-            name: long_date(value, language)
+            name: long_date(value, language, locale)
             for name, value in (
                 ("ship_by", order.ship_by), ("eta", order.eta), ("delivered_on", order.delivered_on)
             )

@@ -11,7 +11,13 @@ from rasa_sdk.types import DomainDict
 
 from bot.culture.conversation_language import conversation_language
 from bot.culture.profiles import Customer, bot_register, local_time
-from bot.culture.resources import culture_profiles, language_names
+from bot.culture.resources import culture_profiles, frustration_settings, language_names
+from bot.frustration import (
+    Turn,
+    conversation_level,
+    frustrated_turn_count,
+    replies_before_answer,
+)
 from bot.languages import REGISTER_LANGUAGES, language_from_locale
 
 # Above this conversation frustration, the bot never turns informal.
@@ -41,16 +47,44 @@ class ValidateSlotMappings(ValidationAction):
             return {"formality": "formal"}
         profile = culture_profiles().profile(language, _metadata_or_slot(tracker, "locale"))
         current = tracker.get_slot("formality")
-        if language != tracker.get_slot("language"):
+        if language != _previous_value(tracker, "language"):
             current = None  # a new language starts from its own culture's default
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        message_frustration = (tracker.latest_message.get("frustration") or {}).get("score")
         protected = (
             intent in _ESCALATION_INTENTS
             or bool(tracker.get_slot("handoff_active"))
-            or float(tracker.get_slot("frustration") or 0.0) >= PROTECTIVE_FRUSTRATION
+            or max(float(tracker.get_slot("frustration") or 0.0), float(message_frustration or 0.0))
+            >= PROTECTIVE_FRUSTRATION
         )
         customer_register = tracker.latest_message.get("formality")
         return {"formality": bot_register(profile, current, customer_register, protected)}
+
+    async def extract_frustration(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Updates the conversation's frustration and sends empathy before the answer.
+
+        Also sets `human_offered` (see bot/frustration.py for the escalation ladder).
+        """
+        settings = frustration_settings()
+        turn = Turn.from_events(tracker.events)
+        level = conversation_level(float(tracker.get_slot("frustration") or 0.0), turn, settings)
+        already_offered = any(
+            event.get("event") == "slot" and event.get("name") == "human_offered"
+            and event.get("value") is True
+            for event in tracker.events
+        )
+        replies = replies_before_answer(
+            turn, level, frustrated_turn_count(tracker.events), already_offered, settings
+        )
+        for response in replies:
+            dispatcher.utter_message(response=response)
+        offered_now = "utter_offer_human" in replies
+        return {
+            "frustration": level,
+            "human_offered": offered_now or _offered_on_previous_turn(tracker),
+        }
 
     async def extract_locale(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -89,6 +123,29 @@ def _conversation_language(tracker: Tracker) -> str:
         if event.get("event") == "user"
     ]
     return conversation_language(detections, current, requested)
+
+
+def _previous_value(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest customer message."""
+    users = [index for index, e in enumerate(tracker.events) if e.get("event") == "user"]
+    before = tracker.events[: users[-1]] if users else tracker.events
+    value = None
+    for event in before:
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+    return value
+
+
+def _offered_on_previous_turn(tracker: Tracker) -> bool:
+    """Whether the bot offered a person in answer to the previous customer message."""
+    users = [index for index, e in enumerate(tracker.events) if e.get("event") == "user"]
+    if len(users) < 2:
+        return False
+    between = tracker.events[users[-2]:users[-1]]
+    return any(
+        e.get("event") == "slot" and e.get("name") == "human_offered" and e.get("value") is True
+        for e in between
+    )
 
 
 def _metadata(tracker: Tracker) -> dict[str, Any]:

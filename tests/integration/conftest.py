@@ -118,3 +118,23 @@ def assert_reply(
     assert pattern.match(message.get("text", "")), (
         f"expected {key} in {language}/{register}, got {message.get('text')!r}"
     )
+
+
+ACKNOWLEDGEMENTS = (
+    "utter_acknowledge_frustration",
+    "utter_acknowledge_frustration_strong",
+    "utter_acknowledge_frustration_waiting",
+)
+
+
+def is_reply(catalog: ResponseCatalog, message: dict[str, Any], key: str, language: str) -> bool:
+    """Whether `message` is a variant of `key` in either register."""
+    return any(
+        response_pattern(catalog, key, language, register).match(message.get("text", ""))
+        for register in ("formal", "informal")
+    )
+
+
+def is_acknowledgement(catalog: ResponseCatalog, message: dict[str, Any], language: str) -> bool:
+    """Whether `message` is one of the empathy replies sent before an answer."""
+    return any(is_reply(catalog, message, key, language) for key in ACKNOWLEDGEMENTS)

@@ -26,17 +26,14 @@ def run_rasa(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProces
 # retrieval intent `faq` being declared in the domain as its docs ask. Nothing else may warn.
 _UNUSED_RESPONSE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
 _KNOWN_HARMLESS = ("duplicated intents have been found across multiple domain files: faq",)
-# utter_ask_order_id is sent by order_status_form; the frustration replies are part of the
-# contract (DESIGN.md) and are written ahead of the frustration flow that sends them.
-_RESERVED_RESPONSES = {
-    "utter_ask_order_id", "utter_acknowledge_frustration", "utter_acknowledge_frustration_strong",
-    "utter_acknowledge_frustration_waiting", "utter_acknowledge_abuse", "utter_offer_human",
-    "utter_sensitive_topic",
-}
+# utter_ask_order_id is sent by order_status_form.
+_RESERVED_RESPONSES = {"utter_ask_order_id"}
 
 
 def responses_sent_by_actions() -> set[str]:
-    source = "\n".join(p.read_text() for p in (PROJECT_ROOT / "actions").glob("*.py"))
+    """Responses our Python sends (actions and the logic they call into)."""
+    paths = [*(PROJECT_ROOT / "actions").glob("*.py"), *(PROJECT_ROOT / "bot").rglob("*.py")]
+    source = "\n".join(p.read_text(encoding="utf-8") for p in paths)
     return set(re.findall(r"utter_\w+", source))
 
 
