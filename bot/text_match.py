@@ -83,8 +83,18 @@ class PhraseMatcher:
 
 
 def normalized(text: str) -> str:
-    """NFC form: keyboards differ in how they compose letters such as ज़ or é."""
-    return unicodedata.normalize("NFC", text)
+    """NFC form without doubled vowel signs or marks ("तुम्हेंं" -> "तुम्हें").
+
+    Keyboards differ in how they compose letters such as ज़ or é, and some repeat a
+    combining mark when a key is pressed twice; both look the same on screen.
+    """
+    composed = unicodedata.normalize("NFC", text)
+    kept: list[str] = []
+    for char in composed:
+        if kept and char == kept[-1] and unicodedata.category(char) in ("Mn", "Mc"):
+            continue
+        kept.append(char)
+    return "".join(kept)
 
 
 def _is_separator(char: str) -> bool:

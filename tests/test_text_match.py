@@ -22,3 +22,9 @@ def test_unspaced_languages_match_anywhere() -> None:
     assert matcher.find("ふざけるな") == ["ふざけ"]
     assert matcher.find("请问您好") == ["您"]
     assert PhraseMatcher(["*", ""], spaced=False).find("anything") == []
+
+
+def test_doubled_marks_and_decomposed_letters_match() -> None:
+    matcher = PhraseMatcher(["तुम्हें", "café"])
+    assert matcher.find("तुम्हेंं क्या चाहिए") == ["तुम्हें"]
+    assert matcher.find("un cafe\u0301 noir") == ["café"]

@@ -9,6 +9,8 @@ from bot.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 # A detection at least this confident counts as evidence for switching languages.
 CONFIDENT = 0.8
+# Early in a conversation a second message overrules the first when it is this much surer.
+_EARLY_MARGIN = 0.1
 
 
 def conversation_language(
@@ -20,7 +22,8 @@ def conversation_language(
 
     Short or ambiguous messages ("ok", "12345", an emoji) keep the current language. The
     language changes when the customer asks for another one, when it was never
-    established by a confident message, or when two confident messages in a row agree.
+    established by a confident message, when the second message of a conversation is
+    clearly surer than the first, or when two confident messages in a row agree.
 
     Args:
         detections: the parse results' `language` of the customer's messages, oldest first.
@@ -41,6 +44,10 @@ def conversation_language(
         return current or DEFAULT_LANGUAGE
     if current is None or name == current:
         return name
+    if len(detections) == 2 and detections[0].get("name") == current:
+        # Only one message set the language so far: the surer of the two wins.
+        first = _confidence(detections[0])
+        return name if _confidence(latest) > first + _EARLY_MARGIN else current
     if _confidence(latest) < CONFIDENT:
         return current
     established = any(

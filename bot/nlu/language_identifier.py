@@ -223,12 +223,15 @@ class LanguageIdentifier:
             and detected
             and not (best == "hi-Latn" and could_be_hinglish)
         ):
-            # Unsupported only when langdetect is sure and gives our languages nothing.
+            # Unsupported only when langdetect is sure, gives our languages nothing, and
+            # lingua (over all its languages) names the same one: langdetect alone calls
+            # short German commands Afrikaans.
             code, probability = max(detected.items(), key=lambda item: item[1])
             if (
                 code not in SUPPORTED_LANGUAGES
                 and probability >= _FOREIGN_MIN_PROBABILITY
                 and sum(detected.get(lang, 0.0) for lang in LATIN_LANGUAGES) < _LANGDETECT_FLOOR
+                and lingua_any_language(text) == code
             ):
                 return LanguageGuess(code, probability, False)
         return LanguageGuess(best, confidence, True)
@@ -272,6 +275,33 @@ def lingua_probabilities(text: str, languages: Iterable[str]) -> dict[str, float
     if total <= 0:
         return {}
     return {lang: values.get(lang, 0.0) / total for lang in wanted}
+
+
+def lingua_any_language(text: str) -> str | None:
+    """Lingua's ISO 639-1 verdict among all its 75 languages (fast mode).
+
+    Returns:
+        The code, or None when lingua is unsure or not installed.
+    """
+    detector = _lingua_all_languages()
+    if detector is None:
+        return None
+    result = detector.detect_language_of(text)
+    return result.iso_code_639_1.name.lower() if result is not None else None
+
+
+@lru_cache(maxsize=1)
+def _lingua_all_languages() -> Any:
+    try:
+        from lingua import LanguageDetectorBuilder
+    except ImportError:
+        return None
+    return (
+        LanguageDetectorBuilder.from_all_languages()
+        .with_low_accuracy_mode()
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 @lru_cache(maxsize=1)
