@@ -9,11 +9,15 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
 .PHONY: run test bootstrap install train validate lint unit integration stories bench-nlu bench-langid bench-register bench-frustration freeze clean
 
-run: bootstrap train  ## Train if needed and start Rasa (5005) and the action server (5055)
+run: bootstrap train  ## Train if needed and start Rasa (5005), actions (5055) and the helpdesk (8000)
 	$(PY) -m bot.launcher
 
 test: bootstrap train  ## Run every test: unit, content, data validation, integration, test stories
-	$(PY) -m pytest
+	@postgres=$$(bash scripts/test_postgres.sh start) || exit 1; \
+	export HELPDESK_TEST_POSTGRES_URL=$$postgres/helpdesk_test; \
+	export HELPDESK_IT_POSTGRES_URL=$$postgres/helpdesk_integration; \
+	echo "==> Test PostgreSQL at $$postgres"; \
+	$(PY) -m pytest; status=$$?; bash scripts/test_postgres.sh stop; exit $$status
 
 bootstrap install:  ## Create .venv (Python 3.10) and install pinned dependencies
 	@bash scripts/bootstrap.sh

@@ -9,9 +9,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.escalation import tell
 from bot.culture.conversation_language import conversation_language
 from bot.culture.profiles import Customer, bot_register, local_time
 from bot.culture.resources import culture_profiles, frustration_settings, language_names
+from bot.escalation import ConversationView, escalate, helpdesk_link
 from bot.frustration import (
     Turn,
     conversation_level,
@@ -70,6 +72,8 @@ class ValidateSlotMappings(ValidationAction):
         settings = frustration_settings()
         turn = Turn.from_events(tracker.events)
         level = conversation_level(float(tracker.get_slot("frustration") or 0.0), turn, settings)
+        if tracker.get_slot("handoff_active"):
+            return {"frustration": level}  # an agent has the conversation: the bot is silent
         already_offered = any(
             event.get("event") == "slot" and event.get("name") == "human_offered"
             and event.get("value") is True
@@ -81,10 +85,17 @@ class ValidateSlotMappings(ValidationAction):
         for response in replies:
             dispatcher.utter_message(response=response)
         offered_now = "utter_offer_human" in replies
-        return {
+        slots = {
             "frustration": level,
             "human_offered": offered_now or _offered_on_previous_turn(tracker),
         }
+        if turn.sensitive:
+            link = helpdesk_link()
+            view = ConversationView(tracker.sender_id, tracker.events,
+                                    {**tracker.current_slot_values(), "frustration": level})
+            slots.update(tell(dispatcher, escalate(view, link.client, link.outbox, link.hours,
+                                                   topic=turn.sensitive)))
+        return slots
 
     async def extract_locale(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

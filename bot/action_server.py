@@ -14,6 +14,8 @@ from sanic.response import HTTPResponse
 from bot.config import load_settings
 from bot.culture.catalog import ResponseCatalog
 from bot.culture.resources import culture_profiles
+from bot.escalation import helpdesk_link
+from bot.helpdesk.outbox import OutboxWorker
 from bot.nlg import ReplyRenderer
 from bot.translation import Translator
 
@@ -33,6 +35,12 @@ def create_action_server(catalog: ResponseCatalog | None = None) -> Sanic:
     catalog = catalog or ResponseCatalog.load(settings.domain_path, settings.responses_dir)
     renderer = ReplyRenderer(catalog, culture_profiles(), Translator())
     app = create_app("actions")
+    link = helpdesk_link()
+
+    @app.after_server_start
+    async def deliver_outbox(app: Sanic, loop: object) -> None:
+        # Tickets saved while the helpdesk was down go out as soon as it is back.
+        OutboxWorker(link.outbox, link.client).start()
 
     @app.post("/nlg")
     async def nlg(request: Request) -> HTTPResponse:

@@ -21,6 +21,7 @@ class Settings:
     orders_database_url: str
     rasa_port: int
     action_port: int
+    helpdesk_port: int
 
     @property
     def responses_dir(self) -> Path:
@@ -47,6 +48,7 @@ def load_settings() -> Settings:
         ),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
+        helpdesk_port=int(os.environ.get("HELPDESK_PORT", "8000")),
     )
 
 

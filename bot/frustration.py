@@ -107,12 +107,13 @@ def replies_before_answer(
 ) -> list[str]:
     """The responses the bot sends before it answers what was asked.
 
-    Sensitive topics and abuse escalate at once; otherwise a frustrated message gets an
+    Sensitive topics go to a person at once (the caller creates the ticket), abuse gets a
+    calm reply and an offer of a person; otherwise a frustrated message gets an
     acknowledgement (about the wait, strong, or plain), and persistent frustration an
     offer of a person.
     """
     if turn.sensitive:
-        return ["utter_sensitive_topic", "utter_human_contact"]
+        return ["utter_sensitive_topic"]  # the caller escalates right after
     if turn.abusive:
         return ["utter_acknowledge_abuse", *([] if human_offered else ["utter_offer_human"])]
     if not turn.frustrated:

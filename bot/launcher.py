@@ -1,4 +1,4 @@
-"""Starts the whole assistant (Rasa + action server), reports where, stops it on Ctrl-C.
+"""Starts the whole assistant (Rasa, actions, helpdesk), reports where, stops it on Ctrl-C.
 
 `AssistantStack` is also what the integration tests start, on free ports.
 """
@@ -25,7 +25,7 @@ READY_TIMEOUT_SECONDS = 180
 
 @dataclass
 class AssistantStack:
-    """The processes of one assistant: Rasa server and action server.
+    """The processes of one assistant: Rasa server, action server and helpdesk.
 
     Attributes:
         rasa_port: Rasa HTTP port (REST and socket.io channels, HTTP API).
@@ -33,6 +33,8 @@ class AssistantStack:
         var_dir: runtime folder for logs and databases.
         rasa_token: token protecting Rasa's HTTP API.
         model: model file to serve; the newest in models/ when None.
+        helpdesk_port: helpdesk port (ticket API, pages, /health).
+        helpdesk_token: token protecting the ticket API.
     """
 
     rasa_port: int
@@ -40,7 +42,10 @@ class AssistantStack:
     var_dir: Path
     rasa_token: str
     model: Path | None = None
+    helpdesk_port: int = 8000
+    helpdesk_token: str = ""
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _commands: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -52,8 +57,13 @@ class AssistantStack:
         """Base URL of the action server."""
         return f"http://127.0.0.1:{self.action_port}"
 
+    @property
+    def helpdesk_url(self) -> str:
+        """Base URL of the helpdesk."""
+        return f"http://127.0.0.1:{self.helpdesk_port}"
+
     def start(self) -> None:
-        """Starts both servers and waits until they answer; raises if one dies."""
+        """Starts the servers and waits until they answer; raises if one dies."""
         model = self.model or latest_model(PROJECT_ROOT / "models")
         if model is None:
             raise RuntimeError("No trained model in models/; run `make train` first.")
@@ -66,8 +76,18 @@ class AssistantStack:
             "ACTION_PORT": str(self.action_port),
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "RASA_API_TOKEN": self.rasa_token,
+            "RASA_URL": self.rasa_url,
+            "ACTION_SERVER_URL": self.action_url,
+            "HELPDESK_URL": self.helpdesk_url,
+            "HELPDESK_API_TOKEN": self.helpdesk_token,
         }
         bin_dir = Path(sys.executable).parent
+        self._spawn(
+            "helpdesk",
+            [sys.executable, "-m", "bot.helpdesk", "--port", str(self.helpdesk_port)],
+            env, logs,
+        )
         self._spawn(
             "actions",
             [sys.executable, "-m", "bot.action_server", "--port", str(self.action_port)],
@@ -88,6 +108,24 @@ class AssistantStack:
         )
         self._wait_until_ready(f"{self.action_url}/health", "actions")
         self._wait_until_ready(f"{self.rasa_url}/", "rasa")
+        # The helpdesk's /health is 200 only once Rasa and the actions answer too.
+        self._wait_until_ready(f"{self.helpdesk_url}/health", "helpdesk")
+
+    def stop_service(self, name: str) -> None:
+        """Stops one process (tests use it to take the helpdesk down)."""
+        process = self.processes[name]
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def restart_service(self, name: str, ready_url: str) -> None:
+        """Starts a stopped process again with its original command and waits for it."""
+        command, env = self._commands[name]
+        self._spawn(name, command, env, self.var_dir / "logs")
+        self._wait_until_ready(ready_url, name)
 
     def stop(self) -> None:
         """Stops every process, politely first."""
@@ -107,6 +145,7 @@ class AssistantStack:
         self.processes.clear()
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str], logs: Path) -> None:
+        self._commands[name] = (command, env)
         log = (logs / f"{name}.log").open("ab")
         self.processes[name] = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -138,7 +177,7 @@ class AssistantStack:
                 with urllib.request.urlopen(url, timeout=2) as reply:
                     if reply.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 pass
             time.sleep(0.5)
         raise RuntimeError(f"{name} did not answer on {url} within {READY_TIMEOUT_SECONDS} s")
@@ -151,7 +190,11 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     settings = load_settings()
     token, token_file = ensure_secret("RASA_API_TOKEN", settings.var_dir)
-    stack = AssistantStack(settings.rasa_port, settings.action_port, settings.var_dir, token)
+    helpdesk_token, helpdesk_token_file = ensure_secret("HELPDESK_API_TOKEN", settings.var_dir)
+    stack = AssistantStack(
+        settings.rasa_port, settings.action_port, settings.var_dir, token,
+        helpdesk_port=settings.helpdesk_port, helpdesk_token=helpdesk_token,
+    )
     print("Starting the Kestrel Shop assistant (loading the model takes a little while)...")
     try:
         stack.start()
@@ -162,7 +205,10 @@ def main() -> None:
         "\nRunning:\n"
         f"  Rasa server     {stack.rasa_url}  (REST: /webhooks/rest/webhook, socket.io, HTTP API)\n"
         f"  Action server   {stack.action_url}  (actions: /webhook, replies: /nlg)\n"
-        f"  API token       {'from $RASA_API_TOKEN' if token_file is None else token_file}\n"
+        f"  Helpdesk        {stack.helpdesk_url}  (ticket API: /api/tickets, /health)\n"
+        f"  Rasa API token  {'from $RASA_API_TOKEN' if token_file is None else token_file}\n"
+        f"  Helpdesk token  "
+        f"{'from $HELPDESK_API_TOKEN' if helpdesk_token_file is None else helpdesk_token_file}\n"
         f"  Logs            {settings.var_dir / 'logs'}\n"
         "Press Ctrl-C to stop."
     )

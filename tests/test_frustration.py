@@ -96,6 +96,4 @@ def test_abuse_and_sensitive_topics_escalate_at_once() -> None:
     assert replies_before_answer(insult, 0.6, 1, False, SETTINGS) == [
         "utter_acknowledge_abuse", "utter_offer_human",
     ]
-    assert replies_before_answer(fraud, 0.0, 0, False, SETTINGS) == [
-        "utter_sensitive_topic", "utter_human_contact",
-    ]
+    assert replies_before_answer(fraud, 0.0, 0, False, SETTINGS) == ["utter_sensitive_topic"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import uuid
@@ -19,6 +20,7 @@ from bot.training import latest_model
 from tests.fakes.libretranslate import FakeLibreTranslate
 
 TOKEN = "integration-test-token"
+HELPDESK_TOKEN = "integration-helpdesk-token"
 
 
 def free_port() -> int:
@@ -49,8 +51,16 @@ def stack(
     translation_provider: FakeLibreTranslate,
 ) -> Iterator[AssistantStack]:
     var_dir = tmp_path_factory.mktemp("var")
-    assistant = AssistantStack(free_port(), free_port(), var_dir, TOKEN, model)
+    assistant = AssistantStack(
+        free_port(), free_port(), var_dir, TOKEN, model,
+        helpdesk_port=free_port(), helpdesk_token=HELPDESK_TOKEN,
+    )
     environment = {
+        # `make test` provides a PostgreSQL server: the helpdesk then runs on it here,
+        # while tests/helpdesk cover SQLite and PostgreSQL at the store and API level.
+        "HELPDESK_DATABASE_URL": os.environ.get(
+            "HELPDESK_IT_POSTGRES_URL", f"sqlite:///{var_dir / 'helpdesk.db'}"
+        ),
         "TRANSLATION_PROVIDER": "libre",
         "TRANSLATION_URL": translation_provider.url,
         "TRANSLATION_TIMEOUT": "0.8",

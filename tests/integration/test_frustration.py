@@ -70,13 +70,15 @@ def test_insult_gets_a_calm_reply_and_an_offer_of_a_person(
     replies = customer.say("Du bist ein dummer Bot, echt zum Kotzen")
     assert is_reply(catalog, replies[0], "utter_acknowledge_abuse", "de"), replies
     assert is_reply(catalog, replies[1], "utter_offer_human", "de")
-    [contact] = customer.say("/request_human")
-    assert is_reply(catalog, contact, "utter_human_contact", "de")
+    [ticket] = customer.say("/request_human")
+    assert any(is_reply(catalog, ticket, key, "de")
+               for key in ("utter_ticket_created", "utter_ticket_created_offline"))
 
 
 def test_sensitive_topic_goes_to_a_person_at_once(
     stack: AssistantStack, catalog: ResponseCatalog
 ) -> None:
-    replies = Customer(stack).say("Someone hacked my account and placed orders I didn't make")
+    replies = Customer(stack).say("My card was charged twice, this looks like fraud")
     assert is_reply(catalog, replies[0], "utter_sensitive_topic", "en"), replies
-    assert is_reply(catalog, replies[1], "utter_human_contact", "en")
+    assert any(is_reply(catalog, replies[1], key, "en")
+               for key in ("utter_ticket_created", "utter_ticket_created_offline"))

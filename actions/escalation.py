@@ -1,0 +1,102 @@
+"""Escalation to the human ticket queue, ticket status, and relaying during a live handoff."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.escalation import ConversationView, Escalation, escalate, helpdesk_link
+from bot.helpdesk.client import HelpdeskUnavailable
+
+_STATUSES = ("open", "assigned", "waiting_for_customer", "resolved")
+
+
+def conversation_view(tracker: Tracker) -> ConversationView:
+    """What a ticket needs from the tracker."""
+    return ConversationView(tracker.sender_id, tracker.events, tracker.current_slot_values())
+
+
+def tell(dispatcher: CollectingDispatcher, escalation: Escalation) -> dict[str, object]:
+    """Sends the escalation's replies and returns the slots it sets."""
+    for response, values in escalation.responses:
+        dispatcher.utter_message(response=response, **values)
+    return dict(escalation.slots)
+
+
+class ActionEscalate(Action):
+    """Creates a ticket with the transcript and tells the customer what happens next."""
+
+    def name(self) -> str:
+        """Unique identifier of this action."""
+        return "action_escalate"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """See parent class for full docstring."""
+        link = helpdesk_link()
+        view = conversation_view(tracker)
+        slots = tell(dispatcher, escalate(view, link.client, link.outbox, link.hours))
+        return [SlotSet(name, value) for name, value in slots.items()]
+
+
+class ActionTicketStatus(Action):
+    """Tells the customer the state of this conversation's ticket (and only this one's)."""
+
+    def name(self) -> str:
+        """Unique identifier of this action."""
+        return "action_ticket_status"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """See parent class for full docstring."""
+        try:
+            tickets = helpdesk_link().client.tickets(conversation_id=tracker.sender_id)
+        except HelpdeskUnavailable:
+            tickets = []
+        if not tickets:
+            dispatcher.utter_message(response="utter_no_ticket")
+            return []
+        ticket = max(tickets, key=lambda t: str(t.get("created_at") or ""))
+        status = ticket.get("status") if ticket.get("status") in _STATUSES else "open"
+        dispatcher.utter_message(response=f"utter_ticket_status_{status}", ticket_id=ticket["id"])
+        return []
+
+
+class ActionRelayToAgent(Action):
+    """During a live handoff the bot stays silent and passes the message to the agent."""
+
+    def name(self) -> str:
+        """Unique identifier of this action."""
+        return "action_relay_to_agent"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """See parent class for full docstring."""
+        ticket_id = tracker.get_slot("ticket_id")
+        text = tracker.latest_message.get("text") or ""
+        if not ticket_id or not text or _ticket_opened_this_turn(tracker):
+            return []  # a ticket opened by this very message already has it
+        link = helpdesk_link()
+        try:
+            link.client.add_message(int(ticket_id), "customer", text)
+        except (HelpdeskUnavailable, ValueError):
+            view = conversation_view(tracker)
+            link.outbox.put(
+                f"{view.idempotency_key()}:relay", "POST", f"/api/tickets/{ticket_id}/messages",
+                {"role": "customer", "text": text},
+            )
+        return []
+
+
+def _ticket_opened_this_turn(tracker: Tracker) -> bool:
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == "ticket_id":
+            return True
+    return False

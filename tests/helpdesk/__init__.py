@@ -1,0 +1,1 @@
+"""Tests of the helpdesk: ticket store, priority rules and the HTTP service."""

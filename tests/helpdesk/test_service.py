@@ -1,0 +1,577 @@
+"""The helpdesk service over real HTTP on 127.0.0.1, with a local stand-in for Rasa's HTTP API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+import pytest
+import requests
+from sanic import Sanic
+
+from bot.config import PROJECT_ROOT
+from bot.helpdesk.service import create_helpdesk_app
+from bot.helpdesk.store import TicketStore
+
+API_TOKEN = "helpdesk-test-token"
+RASA_TOKEN = "rasa-test-token"
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
+
+
+class FakeRasa:
+    """Rasa's HTTP API (GET /, POST .../tracker/events) and the action server's /health.
+
+    Records every tracker-events call; `mode` "error" answers them with HTTP 500.
+    """
+
+    def __init__(self) -> None:
+        self.mode = "ok"
+        self.calls: list[dict[str, Any]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                path = urlparse(self.path).path
+                if path == "/":
+                    self._send(200, "Hello from Rasa: 3.6.20", "text/plain")
+                elif path == "/health":
+                    self._send(200, json.dumps({"status": "ok"}))
+                else:
+                    self._send(404, json.dumps({"error": "not found"}))
+
+            def do_POST(self) -> None:
+                url = urlparse(self.path)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                fake.calls.append({
+                    "path": unquote(url.path),
+                    "raw_path": url.path,
+                    "query": {k: v[0] for k, v in parse_qs(url.query).items()},
+                    "body": json.loads(body),
+                })
+                if fake.mode == "error":
+                    self._send(500, json.dumps({"error": "boom"}))
+                else:
+                    self._send(200, json.dumps({"sender_id": "x", "events": []}))
+
+            def _send(self, status: int, text: str, content_type: str = "application/json") -> None:
+                data = text.encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def dead_url() -> str:
+    """A localhost URL where nothing listens."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@contextmanager
+def serving(app: Sanic) -> Iterator[str]:
+    """Runs the app on a free 127.0.0.1 port, in a thread with its own event loop."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            server = loop.run_until_complete(
+                app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
+            )
+            loop.run_until_complete(server.startup())
+            loop.run_until_complete(server.before_start())
+            loop.run_until_complete(server.after_start())
+        except BaseException as error:
+            failures.append(error)
+            ready.set()
+            return
+        ready.set()
+        loop.run_forever()
+        loop.run_until_complete(server.before_stop())
+        loop.run_until_complete(server.close())
+        for connection in server.connections:
+            connection.close_if_idle()
+        loop.run_until_complete(server.after_stop())
+        loop.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    ready.wait(30)
+    if failures:
+        raise failures[0]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+        sock.close()
+
+
+@pytest.fixture(autouse=True)
+def sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lets one process start several Sanic apps, as sanic's own test client does.
+
+    Sanic 21.12 rewrites (touches up) its request methods on each start; the second start
+    fails unless test mode keeps the originals.
+    """
+    monkeypatch.setattr(Sanic, "test_mode", True)
+
+
+@pytest.fixture
+def rasa() -> Iterator[FakeRasa]:
+    fake = FakeRasa()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[TicketStore]:
+    ticket_store = TicketStore(f"sqlite:///{tmp_path / 'helpdesk.db'}")
+    yield ticket_store
+    ticket_store.close()
+
+
+def start(store: TicketStore, rasa_url: str, action_url: str) -> Any:
+    app = create_helpdesk_app(
+        store, API_TOKEN, rasa_url, RASA_TOKEN, action_url, name=f"helpdesk_{uuid.uuid4().hex}"
+    )
+    return serving(app)
+
+
+@pytest.fixture
+def helpdesk(store: TicketStore, rasa: FakeRasa) -> Iterator[str]:
+    """The service with Rasa and the action server up (both played by FakeRasa)."""
+    with start(store, rasa.url, rasa.url) as url:
+        yield url
+
+
+@pytest.fixture
+def lonely_helpdesk(store: TicketStore) -> Iterator[str]:
+    """The service with neither Rasa nor the action server listening."""
+    with start(store, dead_url(), dead_url()) as url:
+        yield url
+
+
+def ticket_body(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "conversation_id": f"conv-{uuid.uuid4().hex[:8]}",
+        "channel": "socketio",
+        "customer": {"id": "7", "name": "Layla", "tier": "standard"},
+        "language": "ar",
+        "register": "formal",
+        "frustration": 0.2,
+        "topic": "refund_time",
+        "subject": "استرداد",
+        "summary": "intent=request_human",
+        "transcript": [
+            {"role": "customer", "text": "أين استرداد أموالي؟ <b>😡</b>", "at": "2025-03-01T09:00:00Z"},
+            {"role": "bot", "text": "سأحولك إلى موظف.", "at": 1740819601.5},
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+def create(url: str, key: str | None = None, **overrides: Any) -> requests.Response:
+    return requests.post(
+        f"{url}/api/tickets", json=ticket_body(**overrides),
+        headers={**AUTH, "Idempotency-Key": key or uuid.uuid4().hex}, timeout=10,
+    )
+
+
+def post(url: str, path: str, body: Any = None,
+         headers: dict[str, str] | None = None) -> requests.Response:
+    return requests.post(f"{url}{path}", json=body, headers={**AUTH, **(headers or {})}, timeout=10)
+
+
+# --- auth -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong-token"},
+        {"Authorization": f"Basic {API_TOKEN}"},
+        {"Authorization": API_TOKEN},
+        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer tökén"},
+        {"Authorization": f"Bearer {API_TOKEN}x"},
+    ],
+)
+def test_api_needs_the_token(helpdesk: str, headers: dict[str, str]) -> None:
+    for method, path in [("GET", "/api/tickets"), ("GET", "/api/tickets/1"),
+                         ("POST", "/api/tickets"), ("POST", "/api/tickets/1/reply")]:
+        answer = requests.request(method, f"{helpdesk}{path}", headers=headers, json={}, timeout=10)
+        assert answer.status_code == 401, (method, path)
+        assert "error" in answer.json()
+
+
+def test_right_token_is_accepted(helpdesk: str) -> None:
+    answer = requests.get(f"{helpdesk}/api/tickets", headers=AUTH, timeout=10)
+    assert (answer.status_code, answer.json()) == (200, [])
+    lower = requests.get(f"{helpdesk}/api/tickets", timeout=10,
+                         headers={"Authorization": f"bearer {API_TOKEN}"})
+    assert lower.status_code == 200
+
+
+def test_empty_api_token_is_refused(store: TicketStore) -> None:
+    with pytest.raises(ValueError):
+        create_helpdesk_app(store, "", "http://x", "t", "http://y", name=f"h_{uuid.uuid4().hex}")
+
+
+# --- health ---------------------------------------------------------------------------
+
+
+def test_health_ok_when_rasa_and_actions_answer(helpdesk: str) -> None:
+    answer = requests.get(f"{helpdesk}/health", timeout=10)
+    assert answer.status_code == 200
+    assert answer.json() == {"rasa": "ok", "actions": "ok", "helpdesk": "ok"}
+
+
+def test_health_503_when_rasa_and_actions_are_down(lonely_helpdesk: str) -> None:
+    started = time.monotonic()
+    answer = requests.get(f"{lonely_helpdesk}/health", timeout=10)
+    assert time.monotonic() - started < 5
+    assert answer.status_code == 503
+    assert answer.headers["Content-Type"].startswith("application/json")
+    assert answer.json() == {"rasa": "down", "actions": "down", "helpdesk": "ok"}
+
+
+def test_health_503_when_only_actions_are_down(store: TicketStore, rasa: FakeRasa) -> None:
+    with start(store, rasa.url, dead_url()) as url:
+        answer = requests.get(f"{url}/health", timeout=10)
+    assert answer.status_code == 503
+    assert answer.json() == {"rasa": "ok", "actions": "down", "helpdesk": "ok"}
+
+
+# --- tickets --------------------------------------------------------------------------
+
+
+def test_create_201_then_200_with_the_same_key(helpdesk: str) -> None:
+    first = create(helpdesk, key="escalation-1")
+    assert first.status_code == 201
+    ticket = first.json()
+    assert first.headers["Location"] == f"/api/tickets/{ticket['id']}"
+    for field in ("id", "conversation_id", "status", "priority", "language", "subject",
+                  "transcript", "created_at", "frustration", "customer", "sla_due_at",
+                  "handoff_active"):
+        assert field in ticket
+    assert ticket["status"] == "open" and ticket["handoff_active"] is True
+    assert ticket["priority"] == 3
+    assert ticket["transcript"] == [
+        {"role": "customer", "text": "أين استرداد أموالي؟ <b>😡</b>",
+         "at": "2025-03-01T09:00:00+00:00"},
+        {"role": "bot", "text": "سأحولك إلى موظف.", "at": "2025-03-01T09:00:01.500000+00:00"},
+    ]
+    second = create(helpdesk, key="escalation-1", subject="another try")
+    assert second.status_code == 200
+    assert second.json() == ticket
+
+    in_body = post(helpdesk, "/api/tickets", {**ticket_body(), "idempotency_key": "body-key"})
+    assert in_body.status_code == 201
+    again = post(helpdesk, "/api/tickets", {**ticket_body(), "idempotency_key": "body-key"})
+    assert (again.status_code, again.json()["id"]) == (200, in_body.json()["id"])
+
+    fetched = requests.get(f"{helpdesk}/api/tickets/{ticket['id']}", headers=AUTH, timeout=10)
+    assert fetched.status_code == 200 and fetched.json() == ticket
+
+
+def test_priority_from_frustration_topic_and_tier(helpdesk: str) -> None:
+    urgent = create(helpdesk, topic="hacked_account").json()
+    vip = create(helpdesk, frustration=0.9, customer={"name": "V", "tier": "gold"}).json()
+    angry = create(helpdesk, frustration=0.9).json()
+    assert (urgent["priority"], vip["priority"], angry["priority"]) == (1, 1, 2)
+    listed = requests.get(f"{helpdesk}/api/tickets", headers=AUTH, timeout=10).json()
+    assert [t["id"] for t in listed] == [urgent["id"], vip["id"], angry["id"]]
+
+
+def test_list_filters(helpdesk: str) -> None:
+    arabic = create(helpdesk, language="ar").json()
+    hindi = create(helpdesk, language="hi").json()
+    post(helpdesk, f"/api/tickets/{hindi['id']}/claim", {"agent": "mia"})
+
+    def ids(**params: str) -> list[int]:
+        answer = requests.get(f"{helpdesk}/api/tickets", params=params, headers=AUTH, timeout=10)
+        assert answer.status_code == 200
+        return [ticket["id"] for ticket in answer.json()]
+
+    assert ids(language="hi") == [hindi["id"]]
+    assert ids(status="open") == [arabic["id"]]
+    assert ids(status="assigned", language="hi") == [hindi["id"]]
+    assert ids(status="resolved") == []
+    assert ids(conversation_id=arabic["conversation_id"]) == [arabic["id"]]
+    assert sorted(ids()) == sorted([arabic["id"], hindi["id"]])
+    assert ids(language="\x00", conversation_id="<script>") == []
+    bad = requests.get(f"{helpdesk}/api/tickets", params={"status": "closed"}, headers=AUTH,
+                       timeout=10)
+    assert bad.status_code == 400 and "error" in bad.json()
+
+
+def test_relayed_messages(helpdesk: str) -> None:
+    ticket = create(helpdesk).json()
+    answer = post(helpdesk, f"/api/tickets/{ticket['id']}/messages",
+                  {"role": "customer", "text": "नमस्ते 👋 <i>still there?</i>"})
+    assert answer.status_code == 201
+    assert answer.json()["ticket"]["transcript"][-1]["text"] == "नमस्ते 👋 <i>still there?</i>"
+    for body in ({"role": "agent", "text": "x"}, {"role": "note", "text": "x"},
+                 {"role": "customer"}, {"role": "customer", "text": ""}):
+        assert post(helpdesk, f"/api/tickets/{ticket['id']}/messages", body).status_code == 400
+
+
+# --- agent operations and delivery to Rasa -------------------------------------------
+
+
+def test_agent_reply_is_delivered_through_rasa(helpdesk: str, rasa: FakeRasa) -> None:
+    conversation = "kundin 42/ü?x=1"
+    ticket = create(helpdesk, conversation_id=conversation).json()
+    ticket_path = f"/api/tickets/{ticket['id']}"
+
+    claimed = post(helpdesk, f"{ticket_path}/claim", {"agent": "Mia"})
+    assert claimed.status_code == 200
+    assert claimed.json()["ticket"]["status"] == "assigned"
+    assert rasa.calls == []
+
+    text = 'مرحبا! <script>alert("hi")</script> 😊'
+    reply = post(helpdesk, f"{ticket_path}/reply", {"agent": "Mia", "text": text})
+    assert reply.status_code == 200
+    assert reply.json()["delivered"] is True
+    assert reply.json()["ticket"]["transcript"][-1] == {
+        "role": "agent", "text": text, "at": reply.json()["ticket"]["transcript"][-1]["at"],
+    }
+    call = rasa.calls[-1]
+    assert call["path"] == f"/conversations/{conversation}/tracker/events"
+    assert "%2F" in call["raw_path"]  # the id is one path segment
+    assert call["query"] == {"output_channel": "latest", "token": RASA_TOKEN}
+    assert call["body"] == [{"event": "bot", "text": text, "metadata": {"agent": "Mia"}}]
+
+    note = post(helpdesk, f"{ticket_path}/note", {"agent": "Mia", "text": "VIP bald"})
+    assert note.status_code == 200 and len(rasa.calls) == 1  # notes stay internal
+    assert note.json()["ticket"]["notes"][0]["text"] == "VIP bald"
+    assert all(e["text"] != "VIP bald" for e in note.json()["ticket"]["transcript"])
+
+    handback = post(helpdesk, f"{ticket_path}/handback")
+    assert handback.status_code == 200 and handback.json()["delivered"] is True
+    assert handback.json()["ticket"]["handoff_active"] is False
+    back_to_bot = [
+        (f"/conversations/{conversation}/tracker/events",
+         [{"event": "slot", "name": "handoff_active", "value": False}]),
+        (f"/conversations/{conversation}/execute", {"name": "utter_back_to_bot"}),
+        (f"/conversations/{conversation}/tracker/events",
+         [{"event": "action", "name": "action_listen"}]),
+    ]
+    assert [(c["path"], c["body"]) for c in rasa.calls[-3:]] == back_to_bot
+
+    resolved = post(helpdesk, f"{ticket_path}/resolve")
+    assert resolved.status_code == 200 and resolved.json()["delivered"] is True
+    assert resolved.json()["ticket"]["status"] == "resolved"
+    assert [(c["path"], c["body"]) for c in rasa.calls[-3:]] == back_to_bot
+
+    csat = post(helpdesk, f"{ticket_path}/csat", {"score": 1})
+    assert csat.status_code == 200
+    assert (csat.json()["ticket"]["csat"], csat.json()["ticket"]["flagged_for_review"]) == (1, True)
+
+
+def test_agent_operations_succeed_when_rasa_is_down(lonely_helpdesk: str) -> None:
+    ticket = create(lonely_helpdesk).json()
+    ticket_path = f"/api/tickets/{ticket['id']}"
+    reply = post(lonely_helpdesk, f"{ticket_path}/reply", {"agent": "Mia", "text": "Hallo"})
+    assert reply.status_code == 200
+    assert reply.json()["delivered"] is False
+    assert reply.json()["ticket"]["transcript"][-1]["text"] == "Hallo"
+    handback = post(lonely_helpdesk, f"{ticket_path}/handback")
+    assert (handback.status_code, handback.json()["delivered"]) == (200, False)
+    resolved = post(lonely_helpdesk, f"{ticket_path}/resolve")
+    assert (resolved.status_code, resolved.json()["delivered"]) == (200, False)
+    assert resolved.json()["ticket"]["status"] == "resolved"
+
+
+def test_rasa_error_means_not_delivered(helpdesk: str, rasa: FakeRasa) -> None:
+    ticket = create(helpdesk).json()
+    rasa.mode = "error"
+    reply = post(helpdesk, f"/api/tickets/{ticket['id']}/reply", {"agent": "Mia", "text": "Hi"})
+    assert (reply.status_code, reply.json()["delivered"]) == (200, False)
+    assert len(rasa.calls) == 1
+
+
+# --- bad input ------------------------------------------------------------------------
+
+
+def raw_post(url: str, path: str, data: bytes, content_type: str = "application/json",
+             extra: dict[str, str] | None = None) -> requests.Response:
+    headers = {**AUTH, "Content-Type": content_type, **(extra or {})}
+    return requests.post(f"{url}{path}", data=data, headers=headers, timeout=30)
+
+
+def assert_client_error(answer: requests.Response, status: int | None = None) -> None:
+    assert 400 <= answer.status_code < 500, (answer.status_code, answer.text[:200])
+    if status is not None:
+        assert answer.status_code == status
+    assert "error" in answer.json()
+
+
+def test_bad_ticket_bodies(helpdesk: str) -> None:
+    key = {"Idempotency-Key": "k"}
+    assert_client_error(raw_post(helpdesk, "/api/tickets", b"{not json", extra=key), 400)
+    assert_client_error(raw_post(helpdesk, "/api/tickets", b"", extra=key), 400)
+    assert_client_error(raw_post(helpdesk, "/api/tickets", b"[1, 2]", extra=key), 400)
+    assert_client_error(raw_post(helpdesk, "/api/tickets", b"null", extra=key), 400)
+    assert_client_error(raw_post(helpdesk, "/api/tickets", os.urandom(4096), extra=key), 400)
+    assert_client_error(
+        raw_post(helpdesk, "/api/tickets", b"\xff\xfe\x00garbage", "application/octet-stream",
+                 extra=key), 400,
+    )
+    assert_client_error(raw_post(helpdesk, "/api/tickets", b"[" * 100_000, extra=key), 400)
+    assert_client_error(post(helpdesk, "/api/tickets", ticket_body()), 400)  # no key
+    assert_client_error(
+        post(helpdesk, "/api/tickets", ticket_body(), headers={"Idempotency-Key": "k" * 600}),
+        400,
+    )
+    for overrides in (
+        {"conversation_id": None}, {"conversation_id": ["a"]}, {"frustration": "very"},
+        {"frustration": float("inf")}, {"transcript": {"role": "customer"}},
+        {"transcript": [{"role": "customer", "text": {"nested": True}}]},
+        {"transcript": [{"role": "customer", "text": "x", "at": "not a time"}]},
+        {"customer": ["Layla"]}, {"subject": 12},
+    ):
+        body = json.dumps(ticket_body(**overrides), allow_nan=True).encode()
+        assert_client_error(raw_post(helpdesk, "/api/tickets", body, extra=key), 400)
+    listed = requests.get(f"{helpdesk}/api/tickets", headers=AUTH, timeout=10).json()
+    assert listed == []
+
+
+def test_huge_bodies_are_refused(helpdesk: str) -> None:
+    ticket = create(helpdesk).json()
+    megabyte = "ä" * 1_000_000
+    for path, body in [
+        (f"/api/tickets/{ticket['id']}/reply", {"agent": "Mia", "text": megabyte}),
+        (f"/api/tickets/{ticket['id']}/messages", {"role": "customer", "text": megabyte}),
+        ("/api/tickets", ticket_body(subject=megabyte)),
+    ]:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        assert_client_error(raw_post(helpdesk, path, data, extra={"Idempotency-Key": "big"}))
+    long_reply = post(helpdesk, f"/api/tickets/{ticket['id']}/reply",
+                      {"agent": "Mia", "text": "x" * 4001})
+    assert_client_error(long_reply, 400)
+    # A long customer message is kept (cut), never refused: the customer cannot retry.
+    long_message = post(helpdesk, f"/api/tickets/{ticket['id']}/messages",
+                        {"role": "customer", "text": "y" * 50_000})
+    assert long_message.status_code == 201
+    assert long_message.json()["ticket"]["transcript"][-1]["text"] == "y" * 4000
+
+
+def test_bad_agent_operations(helpdesk: str) -> None:
+    ticket = create(helpdesk).json()
+    path = f"/api/tickets/{ticket['id']}"
+    for operation, body in [
+        ("claim", {}), ("claim", {"agent": 7}), ("claim", {"agent": "  "}),
+        ("reply", {"agent": "Mia"}), ("reply", {"text": "hi"}), ("reply", {"agent": "Mia", "text": 3}),
+        ("note", {"agent": "Mia", "text": ""}),
+        ("csat", {}), ("csat", {"score": "5"}), ("csat", {"score": 9}), ("csat", {"score": 0}),
+        ("csat", {"score": True}), ("csat", {"score": 4.5}),
+    ]:
+        assert_client_error(post(helpdesk, f"{path}/{operation}", body), 400)
+    assert_client_error(raw_post(helpdesk, f"{path}/claim", b"\x00\x01\x02"), 400)
+    assert_client_error(raw_post(helpdesk, f"{path}/reply", b"agent=Mia&text=hi",
+                                 "application/x-www-form-urlencoded"), 400)
+
+
+def test_unknown_tickets_and_routes(helpdesk: str, rasa: FakeRasa) -> None:
+    for ticket_id in ("999", "0", "-5", "99999999999999999999999"):
+        assert_client_error(
+            requests.get(f"{helpdesk}/api/tickets/{ticket_id}", headers=AUTH, timeout=10), 404
+        )
+        for operation, body in [("claim", {"agent": "a"}), ("reply", {"agent": "a", "text": "t"}),
+                                ("note", {"agent": "a", "text": "t"}), ("resolve", None),
+                                ("handback", None), ("csat", {"score": 3}),
+                                ("messages", {"role": "customer", "text": "t"})]:
+            answer = post(helpdesk, f"/api/tickets/{ticket_id}/{operation}", body)
+            assert_client_error(answer, 404)
+    assert rasa.calls == []  # nothing is sent for tickets that do not exist
+    assert_client_error(requests.get(f"{helpdesk}/api/tickets/abc", headers=AUTH, timeout=10), 404)
+    assert_client_error(requests.get(f"{helpdesk}/nowhere", timeout=10), 404)
+    assert_client_error(requests.get(f"{helpdesk}/console", timeout=10), 404)
+    assert_client_error(requests.delete(f"{helpdesk}/api/tickets", headers=AUTH, timeout=10), 405)
+
+
+# --- python -m bot.helpdesk -------------------------------------------------------------
+
+
+def test_module_runs_the_service(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "KESTREL_VAR_DIR": str(tmp_path / "var"),
+        "HELPDESK_API_TOKEN": API_TOKEN,
+        "RASA_API_TOKEN": RASA_TOKEN,
+        "RASA_URL": dead_url(),
+        "ACTION_SERVER_URL": dead_url(),
+    }
+    env.pop("HELPDESK_DATABASE_URL", None)
+    log = tmp_path / "helpdesk.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.helpdesk", "--port", str(port)],
+            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = requests.get(f"{url}/health", timeout=5)
+                break
+            except requests.ConnectionError:
+                assert process.poll() is None, log.read_text(errors="replace")
+                assert time.monotonic() < deadline, "the helpdesk did not start"
+                time.sleep(0.2)
+        assert health.status_code == 503
+        assert health.json()["helpdesk"] == "ok"
+        created = requests.post(f"{url}/api/tickets", json=ticket_body(), timeout=10,
+                                headers={**AUTH, "Idempotency-Key": "cli"})
+        assert created.status_code == 201
+        assert requests.get(f"{url}/api/tickets", timeout=10).status_code == 401
+        assert (tmp_path / "var" / "helpdesk.db").exists()
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
