@@ -5,6 +5,7 @@ Routes (every /api route needs `Authorization: Bearer <api token>`):
 | route | what |
 |---|---|
 | GET /health | {"rasa", "actions", "helpdesk"}: "ok"/"down"; 200 when all are ok, else 503 |
+| GET /console | the agent console page (no token; it calls the /api routes, see console.py) |
 | GET /api/tickets?status=&language=&conversation_id= | tickets, most urgent first |
 | POST /api/tickets | create, keyed by Idempotency-Key (or idempotency_key): 201, or 200 |
 | GET /api/tickets/<id> | one ticket |
@@ -38,6 +39,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import OperationalError
 from yarl import URL
 
+from bot.helpdesk.console import add_console_routes
 from bot.helpdesk.store import (
     MAX_KEY_CHARS,
     MAX_NAME_CHARS,
@@ -307,6 +309,7 @@ def create_helpdesk_app(
             raise InvalidUsage("'score' must be an integer from 1 to 5")
         return _json({"ticket": _found(await _run(store.set_csat, ticket_id, score))})
 
+    add_console_routes(app)
     return app
 
 

@@ -523,7 +523,7 @@ def test_unknown_tickets_and_routes(helpdesk: str, rasa: FakeRasa) -> None:
     assert rasa.calls == []  # nothing is sent for tickets that do not exist
     assert_client_error(requests.get(f"{helpdesk}/api/tickets/abc", headers=AUTH, timeout=10), 404)
     assert_client_error(requests.get(f"{helpdesk}/nowhere", timeout=10), 404)
-    assert_client_error(requests.get(f"{helpdesk}/console", timeout=10), 404)
+    assert_client_error(requests.get(f"{helpdesk}/console/nowhere", timeout=10), 404)
     assert_client_error(requests.delete(f"{helpdesk}/api/tickets", headers=AUTH, timeout=10), 405)
 
 

@@ -47,32 +47,54 @@ def test_calm_question_gets_no_acknowledgement(
     assert is_reply(catalog, replies[0], f"utter_faq/{topic}", language)
 
 
+# (language, second frustrated message, third: a frustrated order-status question)
+PERSISTENT = [
+    ("de", "Das bringt mir nichts, so ein Mist! Echt ärgerlich.",
+     "Ich schreibe jetzt schon zum dritten Mal! Wo ist meine Bestellung 482913?"),
+    ("hi", "इससे कोई मदद नहीं हुई, बहुत बेकार सर्विस है!",
+     "मैं तीसरी बार लिख रहा हूँ! मेरा ऑर्डर 482913 कहाँ है?"),
+    ("ja", "全然役に立たないです。本当に最悪です",
+     "もう3回目の問い合わせです！注文482913はどうなっているんですか？"),
+    ("es", "No me sirve de nada, ¡qué desastre de servicio!",
+     "¡Ya es la tercera vez que escribo! ¿Dónde está mi pedido 482913?"),
+]
+INSULTS = [
+    ("de", "Du bist ein dummer Bot, echt zum Kotzen"),
+    ("hi", "तुम बेवकूफ़ बॉट हो, बिल्कुल बेकार"),
+    ("ja", "このポンコツ、役立たずのバカ"),
+    ("es", "eres un bot inútil, qué idiota"),
+]
+TICKET_REPLIES = ("utter_ticket_created", "utter_ticket_created_offline")
+
+
+@pytest.mark.parametrize(("language", "second", "third"), PERSISTENT)
 def test_three_frustrated_turns_lead_to_an_offer_of_a_person(
-    stack: AssistantStack, catalog: ResponseCatalog
+    stack: AssistantStack, catalog: ResponseCatalog, language: str, second: str, third: str
 ) -> None:
+    first = next(angry for lang, angry, _, _ in QUESTIONS if lang == language)
     customer = Customer(stack)
-    customer.say("¡Esto es una vergüenza! ¿Cuánto tarda el reembolso?")
-    replies = customer.say("No me sirve de nada, ¡qué desastre de servicio!")
-    assert not any(is_reply(catalog, r, "utter_offer_human", "es") for r in replies)
-    replies = customer.say("¡Ya es la tercera vez que escribo! ¿Dónde está mi pedido 482913?")
-    assert is_acknowledgement(catalog, replies[0], "es"), replies
-    offer = next(r for r in replies if is_reply(catalog, r, "utter_offer_human", "es"))
+    customer.say(first)
+    replies = customer.say(second)
+    assert not any(is_reply(catalog, r, "utter_offer_human", language) for r in replies)
+    replies = customer.say(third)
+    assert is_acknowledgement(catalog, replies[0], language), replies
+    offer = next(r for r in replies if is_reply(catalog, r, "utter_offer_human", language))
     assert [b["payload"] for b in offer["buttons"]] == ["/request_human", "/deny"]
-    assert any(is_reply(catalog, r, "utter_order_status_shipped", "es") for r in replies)
+    assert any(is_reply(catalog, r, "utter_order_status_shipped", language) for r in replies)
     [declined] = customer.say("/deny")
-    assert is_reply(catalog, declined, "utter_offer_declined", "es")
+    assert is_reply(catalog, declined, "utter_offer_declined", language)
 
 
+@pytest.mark.parametrize(("language", "insult"), INSULTS)
 def test_insult_gets_a_calm_reply_and_an_offer_of_a_person(
-    stack: AssistantStack, catalog: ResponseCatalog
+    stack: AssistantStack, catalog: ResponseCatalog, language: str, insult: str
 ) -> None:
     customer = Customer(stack)
-    replies = customer.say("Du bist ein dummer Bot, echt zum Kotzen")
-    assert is_reply(catalog, replies[0], "utter_acknowledge_abuse", "de"), replies
-    assert is_reply(catalog, replies[1], "utter_offer_human", "de")
+    replies = customer.say(insult)
+    assert is_reply(catalog, replies[0], "utter_acknowledge_abuse", language), replies
+    assert is_reply(catalog, replies[1], "utter_offer_human", language)
     [ticket] = customer.say("/request_human")
-    assert any(is_reply(catalog, ticket, key, "de")
-               for key in ("utter_ticket_created", "utter_ticket_created_offline"))
+    assert any(is_reply(catalog, ticket, key, language) for key in TICKET_REPLIES)
 
 
 def test_sensitive_topic_goes_to_a_person_at_once(
@@ -80,5 +102,4 @@ def test_sensitive_topic_goes_to_a_person_at_once(
 ) -> None:
     replies = Customer(stack).say("My card was charged twice, this looks like fraud")
     assert is_reply(catalog, replies[0], "utter_sensitive_topic", "en"), replies
-    assert any(is_reply(catalog, replies[1], key, "en")
-               for key in ("utter_ticket_created", "utter_ticket_created_offline"))
+    assert any(is_reply(catalog, replies[1], key, "en") for key in TICKET_REPLIES)

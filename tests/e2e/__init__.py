@@ -1,0 +1,1 @@
+"""Browser tests: the agent console in headless Chromium, driven by Playwright."""
