@@ -100,3 +100,29 @@ def _ticket_opened_this_turn(tracker: Tracker) -> bool:
         if event.get("event") == "slot" and event.get("name") == "ticket_id":
             return True
     return False
+
+
+class ActionStoreCsat(Action):
+    """Stores the customer's 1-5 rating on their ticket and thanks them."""
+
+    def name(self) -> str:
+        """Unique identifier of this action."""
+        return "action_store_csat"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """See parent class for full docstring."""
+        score = str(tracker.get_slot("csat_score") or "").strip()
+        ticket_id = tracker.get_slot("ticket_id")
+        if score not in {"1", "2", "3", "4", "5"} or not ticket_id:
+            return [SlotSet("csat_score", None)]
+        link = helpdesk_link()
+        path = f"/api/tickets/{ticket_id}/csat"
+        try:
+            link.client.send("POST", path, {"score": int(score)})
+        except HelpdeskUnavailable:
+            link.outbox.put(f"{tracker.sender_id}:csat:{ticket_id}", "POST", path,
+                            {"score": int(score)})
+        dispatcher.utter_message(response="utter_thanks_for_rating")
+        return [SlotSet("csat_score", None)]

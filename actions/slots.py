@@ -1,4 +1,4 @@
-"""Fills the conversation slots (language, formality, customer context) after every message."""
+"""Fills the conversation slots after every message: language, register, frustration, context."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ def main() -> None:
     Port: --port, else HELPDESK_PORT (8000). Tokens: HELPDESK_API_TOKEN and
     RASA_API_TOKEN (else var/secrets/, as for `make run`). Rasa and the action server:
     RASA_URL (http://127.0.0.1:5005) and ACTION_SERVER_URL (http://127.0.0.1:5055).
-    Tickets: HELPDESK_DATABASE_URL, else var/helpdesk.db.
+    Tickets: HELPDESK_DATABASE_URL, else var/helpdesk.db. A customer nobody has
+    answered after HELPDESK_UNCLAIMED_SECONDS (600; 0 = never) gets an honest update.
     """
     settings = load_settings()
     parser = argparse.ArgumentParser(description="Kestrel Shop helpdesk (ticket queue API)")
@@ -35,6 +36,7 @@ def main() -> None:
         os.environ.get("RASA_URL", f"http://127.0.0.1:{settings.rasa_port}"),
         rasa_token,
         os.environ.get("ACTION_SERVER_URL", f"http://127.0.0.1:{settings.action_port}"),
+        unclaimed_after=float(os.environ.get("HELPDESK_UNCLAIMED_SECONDS", "600")) or None,
     )
     logger.info("Helpdesk on http://%s:%d", args.host, args.port)
     app.run(args.host, args.port, workers=1, access_log=False)

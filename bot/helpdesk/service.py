@@ -27,6 +27,7 @@ import hmac
 import json
 import logging
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -141,6 +142,43 @@ class RasaBridge:
         return False
 
 
+UNCLAIMED_NOTE_AUTHOR = "assistant"
+UNCLAIMED_NOTE = "Told the customer that nobody has picked up the ticket yet."
+
+
+async def _watch_unclaimed(store: TicketStore, bridge: RasaBridge, after: float) -> None:
+    """Every few seconds, updates customers whose handoff nobody has claimed in time."""
+    while True:
+        await asyncio.sleep(min(30.0, max(1.0, after / 3)))
+        try:
+            await notify_unclaimed(store, bridge, after)
+        except Exception:  # keep watching: one bad round must not end the updates
+            logger.exception("Checking unclaimed tickets failed; will retry.")
+
+
+async def notify_unclaimed(store: TicketStore, bridge: RasaBridge, after: float) -> int:
+    """Tells each customer waiting longer than `after` seconds, once. Returns how many."""
+    now = datetime.now(timezone.utc)
+    told = 0
+    for ticket in await _run(store.list, "open"):
+        created = datetime.fromisoformat(ticket["created_at"])
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=timezone.utc)
+        waited = (now - created).total_seconds()
+        already = any(n.get("author") == UNCLAIMED_NOTE_AUTHOR for n in ticket["notes"])
+        if not ticket["handoff_active"] or ticket["assignee"] or waited < after or already:
+            continue
+        conversation = ticket["conversation_id"]
+        listen = [{"event": "action", "name": "action_listen"}]
+        if await bridge.run_action(conversation, "utter_handoff_no_agent_yet") and (
+            await bridge.post_events(conversation, listen)
+        ):
+            await _run(store.add_message, ticket["id"], "note", UNCLAIMED_NOTE,
+                       UNCLAIMED_NOTE_AUTHOR)
+            told += 1
+    return told
+
+
 def create_helpdesk_app(
     store: TicketStore,
     api_token: str,
@@ -148,6 +186,7 @@ def create_helpdesk_app(
     rasa_token: str,
     action_url: str,
     name: str = "helpdesk",
+    unclaimed_after: float | None = None,
 ) -> Sanic:
     """Creates the helpdesk app.
 
@@ -158,6 +197,8 @@ def create_helpdesk_app(
         rasa_token: Rasa's auth token, to post agent replies and slot events.
         action_url: the action server, e.g. "http://127.0.0.1:5055" (for /health).
         name: the Sanic app name (unique per process).
+        unclaimed_after: seconds after which a customer waiting in a live handoff that no
+            agent has claimed gets an honest update (once); None switches this off.
 
     Returns:
         The Sanic app, not yet running.
@@ -177,6 +218,11 @@ def create_helpdesk_app(
     @app.after_server_stop
     async def close_bridge(_app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         await bridge.close()
+
+    if unclaimed_after:
+        @app.after_server_start
+        async def watch_unclaimed(_app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+            _app.add_task(_watch_unclaimed(store, bridge, unclaimed_after))
 
     @app.middleware("request")
     async def authenticate(request: Request) -> HTTPResponse | None:
@@ -282,7 +328,7 @@ def create_helpdesk_app(
     @app.post("/api/tickets/<ticket_id:int>/resolve")
     async def resolve(request: Request, ticket_id: int) -> HTTPResponse:
         ticket = _found(await _run(store.resolve, ticket_id))
-        delivered = await _return_to_bot(ticket["conversation_id"])
+        delivered = await _return_to_bot(ticket["conversation_id"], "utter_ask_csat")
         return _json({"ticket": ticket, "delivered": delivered})
 
     @app.post("/api/tickets/<ticket_id:int>/handback")
@@ -291,12 +337,15 @@ def create_helpdesk_app(
         delivered = await _return_to_bot(ticket["conversation_id"])
         return _json({"ticket": ticket, "delivered": delivered})
 
-    async def _return_to_bot(conversation_id: str) -> bool:
-        """Ends the handoff in Rasa and lets the bot say so in the customer's language."""
+    async def _return_to_bot(conversation_id: str, say: str = "utter_back_to_bot") -> bool:
+        """Ends the handoff in Rasa and lets the bot speak, in the customer's language.
+
+        After a hand-back the bot says it is back; after a resolve it asks for a rating.
+        """
         events = [{"event": "slot", "name": "handoff_active", "value": False}]
         if not await bridge.post_events(conversation_id, events):
             return False
-        said = await bridge.run_action(conversation_id, "utter_back_to_bot")
+        said = await bridge.run_action(conversation_id, say)
         # /execute does not listen afterwards; without it the rules would not match the
         # customer's next message.
         listen = [{"event": "action", "name": "action_listen"}]

@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,7 +24,7 @@ import requests
 from sanic import Sanic
 
 from bot.config import PROJECT_ROOT
-from bot.helpdesk.service import create_helpdesk_app
+from bot.helpdesk.service import RasaBridge, create_helpdesk_app, notify_unclaimed
 from bot.helpdesk.store import TicketStore
 
 API_TOKEN = "helpdesk-test-token"
@@ -398,7 +399,8 @@ def test_agent_reply_is_delivered_through_rasa(helpdesk: str, rasa: FakeRasa) ->
     resolved = post(helpdesk, f"{ticket_path}/resolve")
     assert resolved.status_code == 200 and resolved.json()["delivered"] is True
     assert resolved.json()["ticket"]["status"] == "resolved"
-    assert [(c["path"], c["body"]) for c in rasa.calls[-3:]] == back_to_bot
+    ask_rating = [back_to_bot[0], (back_to_bot[1][0], {"name": "utter_ask_csat"}), back_to_bot[2]]
+    assert [(c["path"], c["body"]) for c in rasa.calls[-3:]] == ask_rating
 
     csat = post(helpdesk, f"{ticket_path}/csat", {"score": 1})
     assert csat.status_code == 200
@@ -575,3 +577,36 @@ def test_module_runs_the_service(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+# --- customers nobody answers -------------------------------------------------------------
+
+
+def test_unclaimed_handoff_gets_one_honest_update(store: TicketStore, rasa: FakeRasa) -> None:
+    waiting, _ = store.create(ticket_body(), "waiting")
+    claimed, _ = store.create(ticket_body(), "claimed")
+    store.claim(claimed["id"], "Priya")
+    handed_back, _ = store.create(ticket_body(), "handed-back")
+    store.hand_back(handed_back["id"])
+
+    async def notify_three_times() -> list[int]:
+        bridge = RasaBridge(rasa.url, RASA_TOKEN, rasa.url)
+        try:
+            return [
+                await notify_unclaimed(store, bridge, after=3600),  # not yet
+                await notify_unclaimed(store, bridge, after=0),
+                await notify_unclaimed(store, bridge, after=0),  # only once
+            ]
+        finally:
+            await bridge.close()
+
+    # Its own thread and loop: the browser tests' sync Playwright may own this thread's.
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(asyncio.run, notify_three_times()).result() == [0, 1, 0]
+    conversation = waiting["conversation_id"]
+    assert [(c["path"], c["body"]) for c in rasa.calls] == [
+        (f"/conversations/{conversation}/execute", {"name": "utter_handoff_no_agent_yet"}),
+        (f"/conversations/{conversation}/tracker/events",
+         [{"event": "action", "name": "action_listen"}]),
+    ]
+    assert store.get(waiting["id"])["status"] == "open"

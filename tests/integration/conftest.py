@@ -21,6 +21,8 @@ from tests.fakes.libretranslate import FakeLibreTranslate
 
 TOKEN = "integration-test-token"
 HELPDESK_TOKEN = "integration-helpdesk-token"
+# Short, so that the honest "nobody has picked it up yet" update can be tested.
+UNCLAIMED_SECONDS = 15
 
 
 def free_port() -> int:
@@ -61,6 +63,7 @@ def stack(
         "HELPDESK_DATABASE_URL": os.environ.get(
             "HELPDESK_IT_POSTGRES_URL", f"sqlite:///{var_dir / 'helpdesk.db'}"
         ),
+        "HELPDESK_UNCLAIMED_SECONDS": str(UNCLAIMED_SECONDS),
         "TRANSLATION_PROVIDER": "libre",
         "TRANSLATION_URL": translation_provider.url,
         "TRANSLATION_TIMEOUT": "0.8",

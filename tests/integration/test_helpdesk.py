@@ -10,7 +10,14 @@ import requests
 
 from bot.culture.catalog import ResponseCatalog
 from bot.launcher import AssistantStack
-from tests.integration.conftest import HELPDESK_TOKEN, TOKEN, Customer, is_reply
+from tests.integration.conftest import (
+    HELPDESK_TOKEN,
+    TOKEN,
+    UNCLAIMED_SECONDS,
+    Customer,
+    is_reply,
+    response_pattern,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -144,3 +151,38 @@ def test_escalation_while_the_helpdesk_is_down_is_delivered_once_later(
     texts = [m["text"] for m in tickets[0]["transcript"]]
     assert texts[0] == "Wie lange dauert die Rückerstattung?"
     assert "Ich möchte bitte mit einem Mitarbeiter sprechen" in texts
+
+
+def test_nobody_claiming_gets_the_customer_an_honest_update(
+    stack: AssistantStack, catalog: ResponseCatalog
+) -> None:
+    customer = Customer(stack, {"locale": "ja-JP"})
+    customer.say("担当者と話したいです")
+    [ticket] = tickets_of(stack, customer)
+    pattern = response_pattern(catalog, "utter_handoff_no_agent_yet", "ja", "formal")
+    deadline = time.monotonic() + UNCLAIMED_SECONDS + 45
+    updates: list[str] = []
+    while time.monotonic() < deadline and not updates:
+        time.sleep(2)
+        updates = [text for text in bot_texts(stack, customer) if pattern.match(text)]
+    assert len(updates) == 1 and str(ticket["id"]) in updates[0]
+    ticket = helpdesk(stack, "GET", f"/api/tickets/{ticket['id']}").json()
+    assert ticket["status"] == "open" and ticket["handoff_active"] is True
+
+
+def test_resolved_ticket_asks_for_a_rating_and_stores_it(
+    stack: AssistantStack, catalog: ResponseCatalog
+) -> None:
+    customer = Customer(stack)
+    customer.say("Ich möchte bitte mit einem Mitarbeiter sprechen")
+    [ticket] = tickets_of(stack, customer)
+    helpdesk(stack, "POST", f"/api/tickets/{ticket['id']}/claim", json={"agent": "Jonas"})
+    resolved = helpdesk(stack, "POST", f"/api/tickets/{ticket['id']}/resolve")
+    assert resolved.status_code == 200 and resolved.json()["delivered"] is True
+    question = response_pattern(catalog, "utter_ask_csat", "de", "formal")
+    assert any(question.match(text) for text in bot_texts(stack, customer))
+
+    [thanks] = customer.say('/affirm{"csat_score": "2"}')
+    assert is_reply(catalog, thanks, "utter_thanks_for_rating", "de")
+    ticket = helpdesk(stack, "GET", f"/api/tickets/{ticket['id']}").json()
+    assert ticket["csat"] == 2 and ticket["flagged_for_review"] is True
