@@ -9,6 +9,7 @@ from bot.culture.catalog import ResponseCatalog
 from bot.culture.profiles import CultureProfiles
 from bot.languages import SUPPORTED_LANGUAGES
 from bot.nlu.language_identifier import LanguageIdentifier
+from tests.browser import browser, chromium  # noqa: F401 - session fixtures for browser tests
 from tests.nlu_data import training_examples
 
 

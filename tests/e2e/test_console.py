@@ -11,7 +11,6 @@ Every browser test saves a screenshot to tests/artifacts/<test name>.png.
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,67 +27,15 @@ from sanic import Sanic
 from bot.config import PROJECT_ROOT
 from bot.helpdesk.service import create_helpdesk_app
 from bot.helpdesk.store import TicketStore
+from tests.browser import ARTIFACTS, WAIT_MS, expect
 from tests.helpdesk.test_service import API_TOKEN, AUTH, RASA_TOKEN, FakeRasa, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-INSTALL_SCRIPT = PROJECT_ROOT / "scripts" / "install_browser.sh"
-ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
 STATIC = PROJECT_ROOT / "bot" / "helpdesk" / "static"
-# The flags known to work on our machines. Playwright adds --headless itself and starts
-# every browser with a fresh temporary profile (its own --user-data-dir).
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Longer than one refresh period (3 s) of the console.
-WAIT_MS = 8000
 AGENT = "Mia Agent"
 
 IMG_PAYLOAD = "<img src=x onerror=\"document.title='pwned'\">"
 SCRIPT_PAYLOAD = "<script>document.title='pwned'</script>"
 ARABIC = "مرحبا، أين طلبي؟"
-
-
-# --- the browser ----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Path:
-    """The system Chromium, installed by scripts/install_browser.sh if it is missing."""
-    if not CHROMIUM.exists():
-        try:
-            result = subprocess.run(
-                ["bash", str(INSTALL_SCRIPT)], capture_output=True, text=True, timeout=900,
-                check=False,
-            )
-            output = (result.stdout + result.stderr).strip()
-        except (OSError, subprocess.TimeoutExpired) as error:
-            output = f"{type(error).__name__}: {error}"
-        if not CHROMIUM.exists():
-            pytest.skip(
-                f"{CHROMIUM} is missing and scripts/install_browser.sh could not install it: "
-                f"{output[-600:]}"
-            )
-    return CHROMIUM
-
-
-@pytest.fixture(scope="session")
-def browser(chromium: Path) -> Iterator[Any]:
-    """One headless Chromium for the session (each test gets its own context)."""
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed (see requirements.txt)"
-    )
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(chromium), headless=True, args=CHROMIUM_FLAGS
-        )
-        yield instance
-        instance.close()
 
 
 # --- the helpdesk with tickets ----------------------------------------------------------
@@ -238,13 +185,6 @@ def console(browser: Any, desk: Desk, request: pytest.FixtureRequest) -> Iterato
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
         finally:
             context.close()
-
-
-def expect(locator: Any) -> Any:
-    """Playwright's expect, imported late so that collection works without playwright."""
-    from playwright.sync_api import expect as playwright_expect
-
-    return playwright_expect(locator)
 
 
 def logged_in(console: Console) -> Console:

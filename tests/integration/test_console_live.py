@@ -10,7 +10,7 @@ import requests
 
 from bot.culture.catalog import ResponseCatalog
 from bot.launcher import AssistantStack
-from tests.e2e.test_console import ARTIFACTS, WAIT_MS, browser, chromium, expect  # noqa: F401
+from tests.browser import ARTIFACTS, WAIT_MS, expect
 from tests.integration.conftest import HELPDESK_TOKEN, TOKEN, Customer, is_reply
 
 pytestmark = pytest.mark.integration
@@ -23,7 +23,7 @@ def bot_texts(stack: AssistantStack, customer: Customer) -> list[str]:
 
 
 def test_agent_replies_from_the_console_and_hands_back(
-    stack: AssistantStack, catalog: ResponseCatalog, browser: Any  # noqa: F811
+    stack: AssistantStack, catalog: ResponseCatalog, browser: Any
 ) -> None:
     customer = Customer(stack, {"locale": "hi-IN"})
     customer.say("मुझे किसी इंसान से बात करनी है, मेरा रिफंड नहीं आया")
