@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -206,3 +207,37 @@ def pyplot() -> Any:
     import matplotlib.pyplot as plt
 
     return plt
+
+
+SPEED_PASSES = 3
+
+
+def measure_speed(
+    messages: int, runners: Mapping[str, Callable[[], object]], passes: int = SPEED_PASSES
+) -> dict[str, dict[str, Any]]:
+    """Messages per second per system: median of `passes` timed passes, interleaved.
+
+    Args:
+        messages: how many messages one call of a runner handles.
+        runners: per system, a callable that handles all the messages once.
+        passes: timed passes per system.
+    """
+    timings: dict[str, list[float]] = {name: [] for name in runners}
+    for run in range(passes):
+        for name, runner in runners.items():
+            started = time.perf_counter()
+            runner()
+            timings[name].append(time.perf_counter() - started)
+        progress(
+            f"   speed pass {run + 1}/{passes}: "
+            + "  ".join(f"{n} {messages / timings[n][-1]:,.0f} msg/s" for n in runners)
+        )
+    return {
+        name: {
+            "messages": messages,
+            "median_seconds": statistics.median(values),
+            "messages_per_second": messages / statistics.median(values),
+            "passes_seconds": values,
+        }
+        for name, values in timings.items()
+    }

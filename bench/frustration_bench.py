@@ -24,7 +24,7 @@ import statistics
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ import yaml
 
 from bench.common import (
     REPORTS,
+    SPEED_PASSES,
     citation_lines,
     dataset_citation,
     dataset_dir,
@@ -46,6 +47,7 @@ from bench.common import (
     pyplot,
     write_report,
 )
+from bench.common import measure_speed as common_measure_speed
 from bot.config import PROJECT_ROOT
 from bot.languages import SUPPORTED_LANGUAGES
 from bot.nlu.frustration_scorer import FRUSTRATED_SCORE, SIGNAL_WEIGHTS, FrustrationScorer
@@ -77,7 +79,6 @@ SYSTEM_LABELS = {
 }
 QUICK = {"goemotions": 500, "goemotions_dev": 500, "umsab": 150}
 SPEED_MESSAGES = 1000
-SPEED_PASSES = 3
 MAX_DATASET_EXAMPLES = 6
 MAX_HELDOUT_FALSE_POSITIVES = 12
 _MENTION_OR_URL = re.compile(r"@\w+|https?\S*|\bhttp\b|\burl\b", re.IGNORECASE)
@@ -433,30 +434,11 @@ def example_errors(tasks: Sequence[Task], systems: Systems, seed: int) -> list[d
 def measure_speed(
     texts: list[str], tags: list[str], systems: Systems
 ) -> dict[str, dict[str, Any]]:
-    """Messages per second of ours and VADER: median of SPEED_PASSES interleaved passes."""
-    runners: dict[str, Callable[[], object]] = {
+    """Messages per second of ours and VADER (bench.common.measure_speed)."""
+    return common_measure_speed(len(texts), {
         "ours": lambda: [systems.ours.score(t, g) for t, g in zip(texts, tags, strict=True)],
         "vader": lambda: [systems.vader.polarity_scores(t) for t in texts],
-    }
-    timings: dict[str, list[float]] = {name: [] for name in runners}
-    for run in range(SPEED_PASSES):
-        for name, runner in runners.items():
-            started = time.perf_counter()
-            runner()
-            timings[name].append(time.perf_counter() - started)
-        progress(
-            f"   speed pass {run + 1}/{SPEED_PASSES}: "
-            + "  ".join(f"{n} {len(texts) / timings[n][-1]:,.0f} msg/s" for n in runners)
-        )
-    return {
-        name: {
-            "messages": len(texts),
-            "median_seconds": statistics.median(values),
-            "messages_per_second": len(texts) / statistics.median(values),
-            "passes_seconds": values,
-        }
-        for name, values in timings.items()
-    }
+    })
 
 
 def macro(values: Sequence[float | None]) -> float | None:

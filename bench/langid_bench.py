@@ -25,6 +25,7 @@ from typing import Any
 
 from bench.common import (
     REPORTS,
+    SPEED_PASSES,
     citation_lines,
     dataset_citation,
     dataset_dir,
@@ -37,6 +38,7 @@ from bench.common import (
     pyplot,
     write_report,
 )
+from bench.common import measure_speed as common_measure_speed
 from bot.culture.conversation_language import conversation_language
 from bot.languages import SUPPORTED_LANGUAGES
 from bot.nlu.language_identifier import LanguageIdentifier
@@ -69,7 +71,6 @@ FULL_SPEED_MESSAGES = 1000
 # Lines per lingua test file in full mode (files hold ~1000): keeps the full run well under
 # 15 minutes on 2 shared cores (ours and langdetect each take ~4-5 ms per Latin text).
 FULL_LINGUA_PER_FILE = 500
-SPEED_PASSES = 3
 TOP_CONFUSIONS = 6
 MAX_QUOTED_DATASET_ERRORS = 8
 
@@ -364,28 +365,12 @@ def script_matches(text: str, language: str) -> bool:
 
 def measure_speed(
     texts: list[str], systems: dict[str, Callable[[str], object]]
-) -> dict[str, dict[str, float]]:
-    """Messages per second per system: median of SPEED_PASSES timed passes, interleaved."""
-    timings: dict[str, list[float]] = {name: [] for name in systems}
-    for run in range(SPEED_PASSES):
-        for name, predict in systems.items():
-            started = time.perf_counter()
-            for text in texts:
-                predict(text)
-            timings[name].append(time.perf_counter() - started)
-        progress(
-            f"   speed pass {run + 1}/{SPEED_PASSES}: "
-            + "  ".join(f"{name} {len(texts) / timings[name][-1]:,.0f} msg/s" for name in systems)
-        )
-    return {
-        name: {
-            "messages": len(texts),
-            "median_seconds": statistics.median(values),
-            "messages_per_second": len(texts) / statistics.median(values),
-            "passes_seconds": values,
-        }
-        for name, values in timings.items()
-    }
+) -> dict[str, dict[str, Any]]:
+    """Messages per second per system (bench.common.measure_speed)."""
+    return common_measure_speed(len(texts), {
+        name: (lambda predict=predict: [predict(text) for text in texts])
+        for name, predict in systems.items()
+    })
 
 
 # ---------------------------------------------------------------------------- summary
