@@ -44,7 +44,7 @@ class ValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """The culture's register, mirroring the customer's where the culture does."""
-        language = _conversation_language(tracker)
+        language = tracker.get_slot("language")  # rasa-sdk applied extract_language already
         if language not in REGISTER_LANGUAGES:
             return {"formality": "formal"}
         profile = culture_profiles().profile(language, _metadata_or_slot(tracker, "locale"))

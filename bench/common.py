@@ -241,3 +241,31 @@ def measure_speed(
         }
         for name, values in timings.items()
     }
+
+
+def speed_section(
+    speed: Mapping[str, Mapping[str, Any]],
+    labels: Mapping[str, str],
+    anchor: str,
+    source: str,
+    note: str = "",
+) -> list[str]:
+    """The report's "Speed" section: one row per system, relative to `anchor`."""
+    base = speed[anchor]["messages_per_second"]
+    messages = next(iter(speed.values()))["messages"]
+    lines = [
+        "## Speed",
+        "",
+        f"Messages per second: median of {SPEED_PASSES} timed passes over the same "
+        f"{messages} messages ({source}), passes interleaved across systems, one process, "
+        f"one thread.{' ' + note if note else ''}",
+        "",
+        f"| system | messages/s | ms/message | relative to {labels[anchor]} |",
+        "|---|---|---|---|",
+    ]
+    for system, values in speed.items():
+        rate = values["messages_per_second"]
+        lines.append(
+            f"| {labels[system]} | {rate:,.0f} | {1000 / rate:.3f} | {rate / base:.2f}x |"
+        )
+    return [*lines, ""]

@@ -45,6 +45,7 @@ from bench.common import (
     points,
     progress,
     pyplot,
+    speed_section,
     write_report,
 )
 from bench.common import measure_speed as common_measure_speed
@@ -856,24 +857,7 @@ def report_lines(result: dict[str, Any]) -> list[str]:
 
     speed = result.get("speed")
     if speed:
-        base = speed["vader"]["messages_per_second"]
-        lines += [
-            "## Speed",
-            "",
-            f"Messages per second: median of {SPEED_PASSES} timed passes over the same "
-            f"{speed['ours']['messages']} messages ({result['speed_source']}), passes "
-            "interleaved, one process, one thread.",
-            "",
-            "| system | messages/s | ms/message | relative to VADER |",
-            "|---|---|---|---|",
-        ]
-        for system in ("ours", "vader"):
-            rate = speed[system]["messages_per_second"]
-            lines.append(
-                f"| {SYSTEM_LABELS[system]} | {rate:,.0f} | {1000 / rate:.3f} | "
-                f"{rate / base:.2f}x |"
-            )
-        lines.append("")
+        lines += speed_section(speed, SYSTEM_LABELS, "vader", result["speed_source"])
 
     examples = result.get("example_errors") or []
     if examples:

@@ -36,6 +36,7 @@ from bench.common import (
     points,
     progress,
     pyplot,
+    speed_section,
     write_report,
 )
 from bench.common import measure_speed as common_measure_speed
@@ -771,25 +772,10 @@ def report_lines(result: dict[str, Any]) -> list[str]:
 
     speed = result.get("speed")
     if speed:
-        base = speed["ours"]["messages_per_second"]
-        lines += [
-            "## Speed",
-            "",
-            f"Messages per second: median of {SPEED_PASSES} timed passes over the same "
-            f"{speed['ours']['messages']} messages ({result['speed_source']}), passes "
-            "interleaved across systems, one process, one thread. ours includes its own "
-            "langdetect and lingua calls.",
-            "",
-            "| system | messages/s | ms/message | relative to ours |",
-            "|---|---|---|---|",
-        ]
-        for system in SYSTEMS:
-            rate = speed[system]["messages_per_second"]
-            lines.append(
-                f"| {SYSTEM_LABELS[system]} | {rate:,.0f} | {1000 / rate:.2f} | "
-                f"{rate / base:.2f}x |"
-            )
-        lines.append("")
+        lines += speed_section(
+            speed, SYSTEM_LABELS, "ours", result["speed_source"],
+            note="ours includes its own langdetect and lingua calls.",
+        )
 
     examples = result.get("example_errors") or []
     if examples:
