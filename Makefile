@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test bootstrap install train validate lint unit integration stories bench-nlu bench-langid bench-register bench-frustration freeze clean
+.PHONY: run test bootstrap install train validate lint unit integration stories bench bench-quick bench-nlu bench-langid bench-register bench-frustration bench-massive bench-banking77 bench-system freeze clean
 
 run: bootstrap train  ## Train if needed and start Rasa (5005), actions (5055) and the helpdesk (8000)
 	$(PY) -m bot.launcher
@@ -37,6 +37,12 @@ unit: bootstrap
 integration: bootstrap train
 	$(PY) -m pytest -m integration
 
+bench: bootstrap train  ## Every benchmark (about 75 min on 2 cores), then bench/reports/REPORT.md with anchors
+	$(PY) -m bench.run_all
+
+bench-quick: bootstrap train  ## Reduced benchmarks (a few minutes; reuses cached models in bench/work, says so)
+	$(PY) -m bench.run_all --quick
+
 bench-nlu: bootstrap  ## Held-out accuracy per language vs Rasa's stock pipeline; report in bench/reports/
 	$(PY) -m bench.nlu_bench
 
@@ -48,6 +54,15 @@ bench-register: bootstrap  ## The customer's register on CoCoA-MT vs a majority 
 
 bench-frustration: bootstrap  ## Frustration F1 on GoEmotions and UMSAB vs VADER and a lexicon baseline
 	$(PY) -m bench.frustration_bench
+
+bench-massive: bootstrap  ## MASSIVE 1.1, 8 locales: our NLU pipeline vs stock Rasa, trained on dev, scored on test
+	$(PY) -m bench.massive_bench
+
+bench-banking77: bootstrap  ## Banking77 train -> test: ours vs stock Rasa, with the published anchors
+	$(PY) -m bench.banking77_bench
+
+bench-system: bootstrap train  ## Whole stack vs stock Rasa: latency at 1/10/50 conversations, cold start, memory, training
+	$(PY) -m bench.system_bench
 
 freeze:  ## Re-pin the whole dependency tree after changing requirements.txt
 	$(PY) -m pip freeze --exclude-editable | grep -viE '^(rasa|rasa-sdk)==' > constraints.txt.new

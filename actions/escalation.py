@@ -81,15 +81,10 @@ class ActionRelayToAgent(Action):
         text = tracker.latest_message.get("text") or ""
         if not ticket_id or not text or _ticket_opened_this_turn(tracker):
             return []  # a ticket opened by this very message already has it
-        link = helpdesk_link()
-        try:
-            link.client.add_message(int(ticket_id), "customer", text)
-        except (HelpdeskUnavailable, ValueError):
-            view = conversation_view(tracker)
-            link.outbox.put(
-                f"{view.idempotency_key()}:relay", "POST", f"/api/tickets/{ticket_id}/messages",
-                {"role": "customer", "text": text},
-            )
+        key = f"{conversation_view(tracker).idempotency_key()}:relay"
+        helpdesk_link().deliver(
+            key, "POST", f"/api/tickets/{ticket_id}/messages", {"role": "customer", "text": text}
+        )
         return []
 
 
@@ -103,7 +98,12 @@ def _ticket_opened_this_turn(tracker: Tracker) -> bool:
 
 
 class ActionStoreCsat(Action):
-    """Stores the customer's 1-5 rating on their ticket and thanks them."""
+    """Stores the customer's 1-5 rating and thanks them.
+
+    After a ticket the rating goes on the ticket; after a question the bot solved on its
+    own it is stored as a rating of the conversation. Scores of 2 or less are flagged for
+    support-lead review in both cases.
+    """
 
     def name(self) -> str:
         """Unique identifier of this action."""
@@ -114,15 +114,62 @@ class ActionStoreCsat(Action):
     ) -> list[EventType]:
         """See parent class for full docstring."""
         score = str(tracker.get_slot("csat_score") or "").strip()
-        ticket_id = tracker.get_slot("ticket_id")
-        if score not in {"1", "2", "3", "4", "5"} or not ticket_id:
+        if score not in {"1", "2", "3", "4", "5"}:
             return [SlotSet("csat_score", None)]
+        ticket_id = tracker.get_slot("ticket_id")
         link = helpdesk_link()
-        path = f"/api/tickets/{ticket_id}/csat"
-        try:
-            link.client.send("POST", path, {"score": int(score)})
-        except HelpdeskUnavailable:
-            link.outbox.put(f"{tracker.sender_id}:csat:{ticket_id}", "POST", path,
-                            {"score": int(score)})
+        if ticket_id:
+            path = f"/api/tickets/{ticket_id}/csat"
+            link.deliver(f"{tracker.sender_id}:csat:{ticket_id}", "POST", path,
+                         {"score": int(score)})
+        else:
+            key = f"{conversation_view(tracker).idempotency_key()}:rating"
+            link.deliver(key, "POST", "/api/ratings", {
+                "conversation_id": tracker.sender_id, "score": int(score),
+                "language": tracker.get_slot("language"), "idempotency_key": key,
+            })
         dispatcher.utter_message(response="utter_thanks_for_rating")
         return [SlotSet("csat_score", None)]
+
+
+class ActionAskCsatOnce(Action):
+    """Asks for a 1-5 rating after a solved question, once per conversation."""
+
+    def name(self) -> str:
+        """Unique identifier of this action."""
+        return "action_ask_csat_once"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """See parent class for full docstring."""
+        asked = any(
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == "utter_ask_csat"
+            for event in tracker.events
+        )
+        if not asked:
+            dispatcher.utter_message(response="utter_ask_csat")
+        return []
+
+
+class ActionCancelHandoff(Action):
+    """The customer no longer wants a person: close the ticket and carry on as the bot."""
+
+    def name(self) -> str:
+        """Unique identifier of this action."""
+        return "action_cancel_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """See parent class for full docstring."""
+        ticket_id = tracker.get_slot("ticket_id")
+        if not ticket_id or not tracker.get_slot("handoff_active"):
+            dispatcher.utter_message(response="utter_nothing_to_cancel")
+            return []
+        key = f"{conversation_view(tracker).idempotency_key()}:cancel"
+        text = tracker.latest_message.get("text") or ""
+        helpdesk_link().deliver(key, "POST", f"/api/tickets/{ticket_id}/cancel", {"text": text})
+        dispatcher.utter_message(response="utter_handoff_cancelled", ticket_id=ticket_id)
+        return [SlotSet("handoff_active", False)]

@@ -269,3 +269,57 @@ def speed_section(
             f"| {labels[system]} | {rate:,.0f} | {1000 / rate:.3f} | {rate / base:.2f}x |"
         )
     return [*lines, ""]
+
+
+FULL_TRAINING_RECORD = PROJECT_ROOT / "bench" / "work" / "full-training.json"
+RUN_STARTED_ENV = "BENCH_RUN_STARTED"
+
+
+def timed_run(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> tuple[float, float]:
+    """Runs a command to its end (raising if it fails); returns its wall and CPU seconds.
+
+    CPU seconds (user + system of the command and its children) are the fairer figure when
+    other people's jobs share the machine: wall time then grows with their load.
+    """
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    subprocess.run(list(command), check=True, cwd=cwd, env=dict(env))
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def record_full_training(seconds: float, model: Path, cpu_seconds: float | None = None
+                         ) -> dict[str, Any]:
+    """Keeps the last measured full-training time (bench/work, git-ignored) for other parts."""
+    info = {
+        "train_seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "size_mb": model.stat().st_size / 1e6,
+        "measured_utc": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M"),
+        "measured_epoch": time.time(),
+    }
+    FULL_TRAINING_RECORD.parent.mkdir(parents=True, exist_ok=True)
+    FULL_TRAINING_RECORD.write_text(json.dumps(info), encoding="utf-8")
+    return info
+
+
+def last_full_training(same_run_only: bool) -> dict[str, Any] | None:
+    """The last recorded full-training measurement, if any.
+
+    Args:
+        same_run_only: only a measurement made during the current `bench.run_all` run
+            (its start time is in the BENCH_RUN_STARTED environment variable).
+    """
+    if not FULL_TRAINING_RECORD.exists():
+        return None
+    info = json.loads(FULL_TRAINING_RECORD.read_text(encoding="utf-8"))
+    if same_run_only:
+        started = os.environ.get(RUN_STARTED_ENV)
+        if not started or info.get("measured_epoch", 0) < float(started):
+            return None
+    return info

@@ -151,6 +151,20 @@ class HelpdeskLink:
     outbox: Outbox
     hours: AgentHours
 
+    def deliver(self, key: str, method: str, path: str, payload: Mapping[str, Any]) -> bool:
+        """Sends a call now, or leaves it in the outbox for later; True if sent now.
+
+        `key` must be stable for this one call: a replay with the same key is dropped.
+        """
+        try:
+            self.client.send(method, path, payload)
+            return True
+        except HelpdeskUnavailable as error:
+            logger.warning("Helpdesk unavailable (%s); %s %s goes to the outbox.",
+                           error, method, path)
+            self.outbox.put(key, method, path, payload)
+            return False
+
 
 @lru_cache(maxsize=1)
 def helpdesk_link() -> HelpdeskLink:

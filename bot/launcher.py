@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.channels.credentials import write_runtime_credentials
 from bot.config import PROJECT_ROOT, ensure_secret, load_settings
 from bot.training import latest_model
 
@@ -101,7 +102,9 @@ class AssistantStack:
                 "--port", str(self.rasa_port), "--interface", "127.0.0.1",
                 "--cors", "*",
                 "--model", str(model),
-                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                "--credentials", str(
+                    write_runtime_credentials(PROJECT_ROOT / "credentials.yml", self.var_dir)
+                ),
                 "--endpoints", str(self._write_endpoints()),
             ],
             env, logs,
@@ -206,6 +209,8 @@ def main() -> None:
         f"  Rasa server     {stack.rasa_url}  (REST: /webhooks/rest/webhook, socket.io, HTTP API)\n"
         f"  Action server   {stack.action_url}  (actions: /webhook, replies: /nlg)\n"
         f"  Helpdesk        {stack.helpdesk_url}  (ticket API: /api/tickets, /health)\n"
+        f"  Storefront      {stack.helpdesk_url}/  (demo shop with the chat widget)\n"
+        f"  Agent console   {stack.helpdesk_url}/console\n"
         f"  Rasa API token  {'from $RASA_API_TOKEN' if token_file is None else token_file}\n"
         f"  Helpdesk token  "
         f"{'from $HELPDESK_API_TOKEN' if helpdesk_token_file is None else helpdesk_token_file}\n"

@@ -41,7 +41,8 @@ class ReplyRenderer:
         """Answers one NLG request.
 
         Args:
-            body: Rasa's request: {"response", "arguments", "tracker", "channel"}.
+            body: Rasa's request: {"response", "arguments", "tracker", "channel"}; variants
+                written for the output channel (e.g. SMS) win over the general ones.
 
         Returns:
             A message in Rasa's NLG response format; {"text": None} for an unknown response.
@@ -62,7 +63,8 @@ class ReplyRenderer:
             local_time(values.get("timezone")),
         )
         rendered = self.catalog.render(
-            response, language if supported else DEFAULT_LANGUAGE, register, values
+            response, language if supported else DEFAULT_LANGUAGE, register, values,
+            output_channel(body),
         )
         if rendered is None:
             logger.error("No text for response %r in any language.", response)
@@ -104,6 +106,13 @@ class ReplyRenderer:
                 for button in message["buttons"]
             ]
         return result
+
+
+def output_channel(body: Mapping[str, Any]) -> str | None:
+    """The name of the channel the reply goes out on ("twilio", "slack", ...), if Rasa says."""
+    channel = body.get("channel")
+    name = channel.get("name") if isinstance(channel, Mapping) else None
+    return name if isinstance(name, str) and name else None
 
 
 def reply_language(values: Mapping[str, Any], tracker: Mapping[str, Any]) -> str:

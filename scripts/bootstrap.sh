@@ -46,3 +46,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
   echo "==> Dependencies installed"
 fi
+
+# The website chat widget for the demo storefront (npm, pinned by web/package-lock.json).
+bash scripts/install_webchat.sh

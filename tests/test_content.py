@@ -10,6 +10,7 @@ import yaml
 from bot.config import load_settings
 from bot.culture.catalog import ResponseCatalog
 from bot.languages import SUPPORTED_LANGUAGES
+from bot.workspace.nlu_files import heldout_overlap, texts_in_several_intents
 from tests.nlu_data import heldout_examples, training_examples
 
 MIN_EXAMPLES = 12
@@ -21,7 +22,7 @@ FAQ_TOPICS = (
 ).split()
 INTENTS = (
     "greet goodbye thank affirm deny request_human order_status ticket_status "
-    "bot_challenge change_language out_of_scope"
+    "bot_challenge change_language out_of_scope cancel_handoff"
 ).split() + [f"faq/{topic}" for topic in FAQ_TOPICS]
 
 
@@ -46,19 +47,15 @@ def test_training_data_covers_every_intent(language: str) -> None:
 
 
 def test_no_sentence_is_in_two_intents_in_any_language() -> None:
-    intents_by_text: dict[str, set[str]] = {}
-    for language in SUPPORTED_LANGUAGES:
-        for intent, text, _ in training_examples(language):
-            intents_by_text.setdefault(text.strip(), set()).add(intent)
-    assert {text: i for text, i in intents_by_text.items() if len(i) > 1} == {}
+    rows = [row for language in SUPPORTED_LANGUAGES for row in training_examples(language)]
+    assert texts_in_several_intents(rows) == {}
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_heldout_data_is_separate_from_training_data(language: str) -> None:
-    training = {text.lower() for _, text, _ in training_examples(language)}
     heldout = heldout_examples(language)
     assert {intent for intent, _, _ in heldout} == set(INTENTS)
-    assert [text for _, text, _ in heldout if text.lower() in training] == []
+    assert heldout_overlap(training_examples(language), heldout) == []
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
@@ -67,3 +64,12 @@ def test_culture_file_names_every_language(language: str) -> None:
     names = yaml.safe_load(path.read_text(encoding="utf-8"))["language_names"]
     assert set(SUPPORTED_LANGUAGES) <= set(names)
     assert all(names[tag] for tag in SUPPORTED_LANGUAGES)
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_chat_widget_labels_exist_in_every_language(language: str) -> None:
+    culture_dir = load_settings().culture_dir
+    english = yaml.safe_load((culture_dir / "en.yml").read_text(encoding="utf-8"))["widget"]
+    labels = yaml.safe_load((culture_dir / f"{language}.yml").read_text(encoding="utf-8"))["widget"]
+    assert set(labels) == set(english)
+    assert all(isinstance(text, str) and text.strip() for text in labels.values())

@@ -48,26 +48,38 @@ class ResponseCatalog:
             }
         return catalog
 
-    def variants(self, key: str, language: str, register: str) -> list[Variant]:
-        """The variants for a key, falling back to the other register, then to English."""
+    def variants(
+        self, key: str, language: str, register: str, channel: str | None = None
+    ) -> list[Variant]:
+        """The variants for a key, falling back to the other register, then to English.
+
+        Variants may name an output `channel` (as in Rasa's domain format): for that channel
+        they win over the others; every other channel gets only the channel-less variants.
+        """
         for lang in (language, DEFAULT_LANGUAGE):
             by_register = self.texts.get(lang, {}).get(key)
             if not by_register:
                 continue
             for reg in (register, *REGISTERS):
-                if by_register.get(reg):
-                    return by_register[reg]
+                suitable = for_channel(by_register.get(reg) or [], channel)
+                if suitable:
+                    return suitable
         return []
 
     def render(
-        self, key: str, language: str, register: str, values: Mapping[str, Any]
+        self,
+        key: str,
+        language: str,
+        register: str,
+        values: Mapping[str, Any],
+        channel: str | None = None,
     ) -> Variant | None:
-        """Picks one variant and fills its {placeholders} from `values`.
+        """Picks one variant for the output channel and fills its {placeholders} from `values`.
 
         Returns:
             A message dict (text, buttons, ...) or None when the key is unknown.
         """
-        variants = self.variants(key, language, register)
+        variants = self.variants(key, language, register, channel)
         if not variants:
             return None
         variant = dict(random.choice(variants))
@@ -94,6 +106,7 @@ class ResponseCatalog:
             required = REGISTERS if language in REGISTER_LANGUAGES else (DEFAULT_REGISTER,)
             for key, english in source.items():
                 wanted = placeholders(english)
+                channels = variant_channels(english)
                 for register in required:
                     variants = entries.get(key, {}).get(register)
                     if not variants:
@@ -105,6 +118,8 @@ class ResponseCatalog:
                             found.append(f"{language}: {key} ({register}): lacks {sorted(missing)}")
                         if len(variant.get("buttons") or []) != _button_count(english):
                             found.append(f"{language}: {key} ({register}): buttons differ")
+                    for channel in sorted(channels - variant_channels({register: variants})):
+                        found.append(f"{language}: {key} ({register}): no {channel} variant")
             for key in entries.keys() - source.keys():
                 found.append(f"{language}: {key}: not a response in domain.yml")
         return found
@@ -118,6 +133,25 @@ def fill_placeholders(text: str, values: Mapping[str, Any]) -> str:
         return match.group(0) if value is None else str(value)
 
     return _PLACEHOLDER.sub(replace, text)
+
+
+def for_channel(variants: list[Variant], channel: str | None) -> list[Variant]:
+    """The variants written for `channel` if there are any, else the channel-less ones."""
+    if channel:
+        specific = [variant for variant in variants if variant.get("channel") == channel]
+        if specific:
+            return specific
+    return [variant for variant in variants if not variant.get("channel")]
+
+
+def variant_channels(by_register: Mapping[str, list[Variant]]) -> set[str]:
+    """The output channels that have variants of their own."""
+    return {
+        str(variant["channel"])
+        for variants in by_register.values()
+        for variant in variants
+        if variant.get("channel")
+    }
 
 
 def placeholders(by_register: Mapping[str, list[Variant]]) -> set[str]:

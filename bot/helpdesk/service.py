@@ -6,6 +6,7 @@ Routes (every /api route needs `Authorization: Bearer <api token>`):
 |---|---|
 | GET /health | {"rasa", "actions", "helpdesk"}: "ok"/"down"; 200 when all are ok, else 503 |
 | GET /console | the agent console page (no token; it calls the /api routes, see console.py) |
+| GET / | the demo storefront with the chat widget (see storefront.py) |
 | GET /api/tickets?status=&language=&conversation_id= | tickets, most urgent first |
 | POST /api/tickets | create, keyed by Idempotency-Key (or idempotency_key): 201, or 200 |
 | GET /api/tickets/<id> | one ticket |
@@ -15,6 +16,9 @@ Routes (every /api route needs `Authorization: Bearer <api token>`):
 | POST /api/tickets/<id>/note | {agent, text}: internal note |
 | POST /api/tickets/<id>/resolve, /handback | end the handoff (and resolve), in store and Rasa |
 | POST /api/tickets/<id>/csat | {score: 1..5} |
+| POST /api/tickets/<id>/cancel | {text?}: the customer withdrew the request (no call to Rasa) |
+| POST /api/ratings | {conversation_id, score: 1..5, language?}, keyed: rating without ticket |
+| GET /api/ratings?conversation_id=&flagged= | conversation ratings, newest first |
 
 Agent operations answer {"ticket": ...}, plus "delivered": true/false where Rasa is told.
 Errors are JSON {"error": "..."}: 4xx for bad input, never a 5xx because of it.
@@ -42,6 +46,7 @@ from yarl import URL
 
 from bot.helpdesk.console import add_console_routes
 from bot.helpdesk.store import (
+    ASSISTANT_AUTHOR,
     MAX_KEY_CHARS,
     MAX_NAME_CHARS,
     MAX_TEXT_CHARS,
@@ -49,6 +54,7 @@ from bot.helpdesk.store import (
     InvalidTicketData,
     TicketStore,
 )
+from bot.helpdesk.storefront import add_storefront_routes
 
 logger = logging.getLogger(__name__)
 
@@ -109,21 +115,26 @@ class RasaBridge:
     async def post_events(self, conversation_id: str, events: list[dict[str, Any]]) -> bool:
         """Appends events to the conversation's tracker; True when Rasa accepted them.
 
-        `output_channel=latest` makes Rasa send bot events to the channel the customer
-        last wrote from.
+        With `execute_side_effects` and `output_channel=latest` Rasa also sends bot events
+        to the channel the customer last wrote from (socket.io, messaging platforms).
         """
-        return await self._post(conversation_id, "tracker/events", events)
+        return await self._post(
+            conversation_id, "tracker/events", events, {"execute_side_effects": "true"}
+        )
 
     async def run_action(self, conversation_id: str, action: str) -> bool:
         """Runs an action (e.g. a response, rendered in the customer's language) in Rasa."""
         return await self._post(conversation_id, "execute", {"name": action})
 
-    async def _post(self, conversation_id: str, endpoint: str, body: Any) -> bool:
+    async def _post(
+        self, conversation_id: str, endpoint: str, body: Any,
+        extra_params: Mapping[str, str] | None = None,
+    ) -> bool:
         url = URL(
             f"{self.rasa_url}/conversations/{quote(conversation_id, safe='')}/{endpoint}",
             encoded=True,
         )
-        params = {"output_channel": "latest"}
+        params = {"output_channel": "latest", **(extra_params or {})}
         if self._rasa_token:
             params["token"] = self._rasa_token
         timeout = aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT_SECONDS)
@@ -142,7 +153,6 @@ class RasaBridge:
         return False
 
 
-UNCLAIMED_NOTE_AUTHOR = "assistant"
 UNCLAIMED_NOTE = "Told the customer that nobody has picked up the ticket yet."
 
 
@@ -165,7 +175,7 @@ async def notify_unclaimed(store: TicketStore, bridge: RasaBridge, after: float)
         if created.tzinfo is None:
             created = created.replace(tzinfo=timezone.utc)
         waited = (now - created).total_seconds()
-        already = any(n.get("author") == UNCLAIMED_NOTE_AUTHOR for n in ticket["notes"])
+        already = any(n.get("text") == UNCLAIMED_NOTE for n in ticket["notes"])
         if not ticket["handoff_active"] or ticket["assignee"] or waited < after or already:
             continue
         conversation = ticket["conversation_id"]
@@ -174,7 +184,7 @@ async def notify_unclaimed(store: TicketStore, bridge: RasaBridge, after: float)
             await bridge.post_events(conversation, listen)
         ):
             await _run(store.add_message, ticket["id"], "note", UNCLAIMED_NOTE,
-                       UNCLAIMED_NOTE_AUTHOR)
+                       ASSISTANT_AUTHOR)
             told += 1
     return told
 
@@ -274,11 +284,7 @@ def create_helpdesk_app(
     @app.post("/api/tickets")
     async def create_ticket(request: Request) -> HTTPResponse:
         body = _json_body(request)
-        key = request.headers.get("idempotency-key") or body.get("idempotency_key")
-        if not isinstance(key, str) or not key.strip():
-            raise InvalidUsage("an Idempotency-Key header or 'idempotency_key' is required")
-        if len(key) > MAX_KEY_CHARS:
-            raise InvalidUsage(f"the idempotency key is longer than {MAX_KEY_CHARS} characters")
+        key = _idempotency_key(request, body)
         ticket, created = await _run(store.create, body, key)
         return _json(
             ticket, 201 if created else 200, headers={"Location": f"/api/tickets/{ticket['id']}"}
@@ -358,7 +364,39 @@ def create_helpdesk_app(
             raise InvalidUsage("'score' must be an integer from 1 to 5")
         return _json({"ticket": _found(await _run(store.set_csat, ticket_id, score))})
 
+    @app.post("/api/tickets/<ticket_id:int>/cancel")
+    async def cancel(request: Request, ticket_id: int) -> HTTPResponse:
+        # Called by the action server while Rasa holds this conversation's lock, so it
+        # must not call back into Rasa: the action itself ends the handoff there.
+        text = _text_field(_json_body(request), "text", None, required=False)
+        return _json({"ticket": _found(await _run(store.cancel_by_customer, ticket_id, text))})
+
+    @app.post("/api/ratings")
+    async def rate_conversation(request: Request) -> HTTPResponse:
+        body = _json_body(request)
+        key = _idempotency_key(request, body)
+        rating = await _run(
+            store.rate_conversation, body.get("conversation_id"), body.get("score"),
+            body.get("language"), key,
+        )
+        return _json({"rating": rating}, 201)
+
+    @app.get("/api/ratings")
+    async def list_ratings(request: Request) -> HTTPResponse:
+        flagged = request.args.get("flagged")
+        if flagged not in (None, "true", "false"):
+            raise InvalidUsage("'flagged' must be true or false")
+        ratings = await _run(
+            store.ratings, request.args.get("conversation_id"),
+            None if flagged is None else flagged == "true",
+        )
+        return _json({"ratings": ratings})
+
     add_console_routes(app)
+    from bot.workspace.routes import add_workspace_routes  # the support-lead workspace
+
+    add_workspace_routes(app, rasa_url, rasa_token)
+    add_storefront_routes(app, rasa_url)
     return app
 
 
@@ -378,8 +416,21 @@ def _json_body(request: Request) -> dict[str, Any]:
     return body
 
 
-def _text_field(body: Mapping[str, Any], name: str, limit: int | None) -> str:
+def _idempotency_key(request: Request, body: Mapping[str, Any]) -> str:
+    key = request.headers.get("idempotency-key") or body.get("idempotency_key")
+    if not isinstance(key, str) or not key.strip():
+        raise InvalidUsage("an Idempotency-Key header or 'idempotency_key' is required")
+    if len(key) > MAX_KEY_CHARS:
+        raise InvalidUsage(f"the idempotency key is longer than {MAX_KEY_CHARS} characters")
+    return key
+
+
+def _text_field(
+    body: Mapping[str, Any], name: str, limit: int | None, *, required: bool = True
+) -> str:
     value = body.get(name)
+    if not required and (value is None or (isinstance(value, str) and not value.strip())):
+        return ""
     if not isinstance(value, str) or not value.strip():
         raise InvalidUsage(f"'{name}' must be a non-empty string")
     if limit is not None and len(value) > limit:

@@ -43,6 +43,8 @@ MAX_TAG_CHARS = 100
 # A ticket keeps the latest messages of a very long conversation.
 MAX_TRANSCRIPT_MESSAGES = 500
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+ASSISTANT_AUTHOR = "assistant"
+CANCELLED_NOTE = "The customer cancelled the request in chat; the ticket was closed."
 # Ids are 32-bit integers in PostgreSQL; a larger number cannot name a ticket.
 _MAX_ID = 2**31 - 1
 
@@ -122,6 +124,21 @@ messages_table = sa.Table(
         "role IN (" + ", ".join(f"'{role}'" for role in MESSAGE_ROLES) + ")",
         name="ck_ticket_messages_role",
     ),
+)
+
+
+# Ratings of conversations the bot solved without a ticket (ticket ratings live on the ticket).
+ratings_table = sa.Table(
+    "conversation_ratings",
+    _metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("idempotency_key", sa.String(MAX_KEY_CHARS), nullable=False, unique=True),
+    sa.Column("conversation_id", sa.String(MAX_CONVERSATION_ID_CHARS), nullable=False, index=True),
+    sa.Column("language", sa.String(MAX_TAG_CHARS)),
+    sa.Column("score", sa.Integer, nullable=False),
+    sa.Column("flagged_for_review", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("score BETWEEN 1 AND 5", name="ck_conversation_ratings_score"),
 )
 
 
@@ -342,6 +359,68 @@ class TicketStore:
             values["flagged_for_review"] = True
         return self._update(ticket_id, **values)
 
+    def cancel_by_customer(self, ticket_id: int, text: str | None = None) -> dict[str, Any] | None:
+        """The customer withdrew the request in chat: resolves the ticket, ends the handoff.
+
+        The customer's words (when given) and a note for the agents go into the ticket,
+        so whoever opens it later sees why it closed. None for an unknown id.
+        """
+        if not _valid_id(ticket_id):
+            return None
+        if text and text.strip() and self.add_message(ticket_id, "customer", text) is None:
+            return None
+        if self.add_message(ticket_id, "note", CANCELLED_NOTE, ASSISTANT_AUTHOR) is None:
+            return None
+        return self.resolve(ticket_id)
+
+    def rate_conversation(
+        self, conversation_id: str, score: int, language: str | None, idempotency_key: str
+    ) -> dict[str, Any]:
+        """Stores a rating of a conversation the bot solved; a retry stores nothing new.
+
+        Scores of 2 or less are flagged for support-lead review, as on tickets.
+
+        Raises:
+            InvalidTicketData: bad score, conversation id or key.
+        """
+        if isinstance(score, bool) or not isinstance(score, int) or not 1 <= score <= 5:
+            raise InvalidTicketData("score must be an integer from 1 to 5")
+        row = {
+            "idempotency_key": _key(idempotency_key),
+            "conversation_id": _required_text(
+                conversation_id, "conversation_id", MAX_CONVERSATION_ID_CHARS, cut=False
+            ),
+            "language": _optional_text(language, "language", MAX_TAG_CHARS),
+            "score": score,
+            "flagged_for_review": score <= 2,
+            "created_at": _utcnow(),
+        }
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(ratings_table.insert().values(**row))
+        except IntegrityError:
+            pass  # the same rating, delivered twice
+        return self._rating(row["idempotency_key"])
+
+    def ratings(
+        self, conversation_id: str | None = None, flagged: bool | None = None
+    ) -> list[dict[str, Any]]:
+        """Conversation ratings, newest first, optionally for one conversation or flag."""
+        query = sa.select(ratings_table).order_by(ratings_table.c.created_at.desc())
+        if conversation_id is not None:
+            query = query.where(ratings_table.c.conversation_id == _clean(conversation_id))
+        if flagged is not None:
+            query = query.where(ratings_table.c.flagged_for_review == flagged)
+        with self._engine.connect() as connection:
+            return [_rating_dict(row) for row in connection.execute(query)]
+
+    def _rating(self, key: str) -> dict[str, Any]:
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                sa.select(ratings_table).where(ratings_table.c.idempotency_key == key)
+            ).one()
+        return _rating_dict(row)
+
     def queue_length(self) -> int:
         """How many tickets wait for an agent (open or assigned)."""
         with self._engine.connect() as connection:
@@ -400,6 +479,16 @@ def _load(connection: Connection, conditions: list[Any]) -> list[dict[str, Any]]
     ):
         messages[message.ticket_id].append(message)
     return [_ticket_dict(row, messages[row.id]) for row in rows]
+
+
+def _rating_dict(row: Row) -> dict[str, Any]:
+    return {
+        "conversation_id": row.conversation_id,
+        "language": row.language,
+        "score": row.score,
+        "flagged_for_review": row.flagged_for_review,
+        "created_at": row.created_at.isoformat(),
+    }
 
 
 def _ticket_dict(row: Row, messages: list[Row]) -> dict[str, Any]:

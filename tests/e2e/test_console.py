@@ -405,7 +405,9 @@ def test_reply_reaches_rasa_and_the_transcript(console: Console) -> None:
     event = ("/conversations/kunde-de-1/tracker/events",
              [{"event": "bot", "text": text, "metadata": {"agent": AGENT}}])
     assert wait_for(lambda: event in desk.events()), desk.events()
-    assert desk.rasa.calls[-1]["query"] == {"output_channel": "latest", "token": RASA_TOKEN}
+    assert desk.rasa.calls[-1]["query"] == {
+        "output_channel": "latest", "execute_side_effects": "true", "token": RASA_TOKEN,
+    }
     expect(page.locator("#ticket-status")).to_have_text("waiting for customer")
     no_unexpected_errors(console)
 

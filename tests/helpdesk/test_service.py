@@ -376,7 +376,8 @@ def test_agent_reply_is_delivered_through_rasa(helpdesk: str, rasa: FakeRasa) ->
     call = rasa.calls[-1]
     assert call["path"] == f"/conversations/{conversation}/tracker/events"
     assert "%2F" in call["raw_path"]  # the id is one path segment
-    assert call["query"] == {"output_channel": "latest", "token": RASA_TOKEN}
+    assert call["query"] == {"output_channel": "latest", "execute_side_effects": "true",
+                             "token": RASA_TOKEN}
     assert call["body"] == [{"event": "bot", "text": text, "metadata": {"agent": "Mia"}}]
 
     note = post(helpdesk, f"{ticket_path}/note", {"agent": "Mia", "text": "VIP bald"})
@@ -610,3 +611,57 @@ def test_unclaimed_handoff_gets_one_honest_update(store: TicketStore, rasa: Fake
          [{"event": "action", "name": "action_listen"}]),
     ]
     assert store.get(waiting["id"])["status"] == "open"
+
+
+# --- the customer withdraws; ratings without a ticket ---------------------------------
+
+
+def test_cancel_closes_the_ticket_without_calling_rasa(helpdesk: str, rasa: FakeRasa) -> None:
+    ticket = create(helpdesk).json()
+    answer = post(helpdesk, f"/api/tickets/{ticket['id']}/cancel", {"text": "никто не нужен"})
+    assert answer.status_code == 200
+    assert answer.json()["ticket"]["status"] == "resolved"
+    assert answer.json()["ticket"]["transcript"][-1]["text"] == "никто не нужен"
+    # Rasa holds the conversation's lock while the action calls this route.
+    assert rasa.calls == []
+    assert post(helpdesk, f"/api/tickets/{ticket['id']}/cancel", {}).status_code == 200
+    assert post(helpdesk, "/api/tickets/424242/cancel", {}).status_code == 404
+    assert post(helpdesk, f"/api/tickets/{ticket['id']}/cancel", {"text": 7}).status_code == 400
+    assert requests.post(f"{helpdesk}/api/tickets/{ticket['id']}/cancel", timeout=5).status_code == 401
+
+
+def test_ratings_route(helpdesk: str) -> None:
+    body = {"conversation_id": "web-1", "score": 1, "language": "de", "idempotency_key": "web-1:4"}
+    assert post(helpdesk, "/api/ratings", body).status_code == 201
+    assert post(helpdesk, "/api/ratings", body).status_code == 201  # a replay stores nothing new
+    listed = requests.get(f"{helpdesk}/api/ratings", params={"flagged": "true"}, headers=AUTH,
+                          timeout=10).json()["ratings"]
+    assert [(r["conversation_id"], r["score"]) for r in listed] == [("web-1", 1)]
+    assert requests.get(f"{helpdesk}/api/ratings", params={"flagged": "maybe"}, headers=AUTH,
+                        timeout=10).status_code == 400
+    for bad in ({**body, "score": 9}, {**body, "score": "5"}, {"score": 3, "idempotency_key": "k"},
+                {"conversation_id": "web-2", "score": 3}, [1, 2]):
+        assert post(helpdesk, "/api/ratings", bad).status_code == 400, bad
+    assert requests.get(f"{helpdesk}/api/ratings", timeout=10).status_code == 401
+
+
+# --- the demo storefront ----------------------------------------------------------------
+
+
+def test_storefront_page_config_and_widget(helpdesk: str, rasa: FakeRasa) -> None:
+    page = requests.get(f"{helpdesk}/", timeout=10)
+    assert page.status_code == 200 and 'id="chat"' in page.text
+    policy = page.headers["Content-Security-Policy"]
+    # Scripts only from here; sockets only to Rasa.
+    assert "script-src 'self';" in policy
+    host = rasa.url.split("://")[1]
+    assert f"connect-src 'self' http://{host} ws://{host}" in policy
+    config = requests.get(f"{helpdesk}/shop/config.json", timeout=10).json()
+    assert config["socket_url"] == rasa.url
+    assert config["labels"]["de"]["input_hint"] == "Ihre Nachricht…"
+    assert {customer["id"] for customer in config["customers"]} >= {"c-1001"}
+    widget = requests.get(f"{helpdesk}/shop/webchat.js", timeout=10)
+    assert widget.status_code == 200
+    assert widget.headers["Content-Type"].startswith("text/javascript")
+    # No token needed for the storefront; the API stays closed.
+    assert requests.get(f"{helpdesk}/api/tickets", timeout=10).status_code == 401

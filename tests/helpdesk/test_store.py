@@ -20,6 +20,7 @@ from bot.helpdesk.store import (
     InvalidTicketData,
     TicketStore,
     messages_table,
+    ratings_table,
     tickets_table,
 )
 
@@ -57,6 +58,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TicketStor
         with engine.begin() as connection:
             connection.execute(messages_table.delete())
             connection.execute(tickets_table.delete())
+            connection.execute(ratings_table.delete())
         engine.dispose()
     yield ticket_store
     ticket_store.close()
@@ -385,3 +387,47 @@ def test_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     assert configured.list() == []
     configured.close()
     assert (tmp_path / "elsewhere.db").exists()
+
+
+# --- the customer withdraws; ratings without a ticket ---------------------------------
+
+
+def test_cancel_by_customer_closes_the_ticket_with_their_words(store: TicketStore) -> None:
+    ticket, _ = store.create(payload(), "cancel-1")
+    store.claim(ticket["id"], "Mia")
+    cancelled = store.cancel_by_customer(ticket["id"], "Hat sich erledigt, danke!")
+    assert cancelled is not None
+    assert cancelled["status"] == "resolved"
+    assert cancelled["handoff_active"] is False
+    assert cancelled["transcript"][-1]["role"] == "customer"
+    assert cancelled["transcript"][-1]["text"] == "Hat sich erledigt, danke!"
+    assert "cancelled" in cancelled["notes"][-1]["text"]
+    assert store.cancel_by_customer(999_999, "x") is None
+    assert store.cancel_by_customer(-1) is None
+
+
+def test_cancel_without_words_adds_only_the_note(store: TicketStore) -> None:
+    ticket, _ = store.create(payload(), "cancel-2")
+    cancelled = store.cancel_by_customer(ticket["id"], "   ")
+    assert cancelled is not None and cancelled["transcript"] == []
+    assert len(cancelled["notes"]) == 1
+
+
+def test_conversation_ratings_are_idempotent_and_low_ones_flagged(store: TicketStore) -> None:
+    low = store.rate_conversation("conv-a", 2, "hi", "conv-a:3:rating")
+    again = store.rate_conversation("conv-a", 2, "hi", "conv-a:3:rating")
+    high = store.rate_conversation("conv-b", 5, None, "conv-b:1:rating")
+    assert low == again
+    assert low["flagged_for_review"] is True and high["flagged_for_review"] is False
+    assert [r["score"] for r in store.ratings(conversation_id="conv-a")] == [2]
+    assert [r["conversation_id"] for r in store.ratings(flagged=True)] == ["conv-a"]
+    assert len(store.ratings()) == 2
+
+
+@pytest.mark.parametrize("score", [0, 6, "5", 2.5, True, None])
+def test_bad_ratings_are_refused(store: TicketStore, score: Any) -> None:
+    with pytest.raises(InvalidTicketData):
+        store.rate_conversation("conv-c", score, "en", f"key-{score!r}")
+    with pytest.raises(InvalidTicketData):
+        store.rate_conversation("", 3, "en", "key-empty-conversation")
+    assert store.ratings() == []

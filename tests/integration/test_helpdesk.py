@@ -186,3 +186,71 @@ def test_resolved_ticket_asks_for_a_rating_and_stores_it(
     assert is_reply(catalog, thanks, "utter_thanks_for_rating", "de")
     ticket = helpdesk(stack, "GET", f"/api/tickets/{ticket['id']}").json()
     assert ticket["csat"] == 2 and ticket["flagged_for_review"] is True
+
+
+@pytest.mark.parametrize(
+    ("language", "request_human", "cancel", "afterwards", "answer"),
+    [
+        ("de", "Ich möchte bitte mit einem Mitarbeiter sprechen",
+         "Hat sich erledigt, ich brauche keinen Mitarbeiter mehr. Bitte die Anfrage abbrechen.",
+         "Wie lange dauert der Versand?", "utter_faq/shipping_time"),
+        ("hi", "मुझे किसी इंसान से बात करनी है",
+         "रहने दीजिए, अब एजेंट की ज़रूरत नहीं है, मेरी रिक्वेस्ट कैंसल कर दीजिए",
+         "शिपिंग में कितने दिन लगते हैं?", "utter_faq/shipping_time"),
+    ],
+)
+def test_customer_cancels_the_handoff(
+    stack: AssistantStack, catalog: ResponseCatalog, language: str, request_human: str,
+    cancel: str, afterwards: str, answer: str,
+) -> None:
+    customer = Customer(stack)
+    customer.say(request_human)
+    [ticket] = tickets_of(stack, customer)
+    assert customer.slots()["handoff_active"] is True
+
+    replies = customer.say(cancel)
+    assert replies and is_reply(catalog, replies[0], "utter_handoff_cancelled", language), replies
+    assert str(ticket["id"]) in replies[0]["text"]
+    assert customer.slots()["handoff_active"] is False
+    ticket = helpdesk(stack, "GET", f"/api/tickets/{ticket['id']}").json()
+    assert ticket["status"] == "resolved" and ticket["handoff_active"] is False
+    assert ticket["transcript"][-1] == {**ticket["transcript"][-1], "role": "customer", "text": cancel}
+    assert any("cancelled" in note["text"] for note in ticket["notes"])
+
+    # The bot answers again; nothing more goes to the closed ticket.
+    replies = customer.say(afterwards)
+    assert is_reply(catalog, replies[0], answer, language), replies
+    assert len(helpdesk(stack, "GET", f"/api/tickets/{ticket['id']}").json()["transcript"]) == len(
+        ticket["transcript"]
+    )
+
+
+def test_cancel_without_a_handoff_says_there_is_nothing_to_cancel(
+    stack: AssistantStack, catalog: ResponseCatalog
+) -> None:
+    customer = Customer(stack)
+    replies = customer.say("forget it, I don't need an agent anymore, cancel my request")
+    assert is_reply(catalog, replies[0], "utter_nothing_to_cancel", "en"), replies
+    assert tickets_of(stack, customer) == []
+
+
+def test_solved_question_asks_for_a_rating_once_and_stores_it(
+    stack: AssistantStack, catalog: ResponseCatalog
+) -> None:
+    customer = Customer(stack)
+    customer.say("¿Cuánto tarda en llegar mi reembolso?")
+    replies = customer.say("sí")
+    assert is_reply(catalog, replies[0], "utter_glad_to_help", "es"), replies
+    assert is_reply(catalog, replies[-1], "utter_ask_csat", "es"), replies
+    assert len(replies[-1].get("buttons") or []) == 5
+
+    [thanks] = customer.say('/affirm{"csat_score": "1"}')
+    assert is_reply(catalog, thanks, "utter_thanks_for_rating", "es")
+    ratings = helpdesk(stack, "GET", "/api/ratings",
+                       params={"conversation_id": customer.sender}).json()["ratings"]
+    assert [(r["score"], r["language"], r["flagged_for_review"]) for r in ratings] == [(1, "es", True)]
+
+    # A second solved question in the same conversation is not followed by a second survey.
+    customer.say("¿Qué métodos de pago aceptan?")
+    replies = customer.say("sí")
+    assert not any(is_reply(catalog, reply, "utter_ask_csat", "es") for reply in replies), replies

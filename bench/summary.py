@@ -1,0 +1,267 @@
+"""Assembles bench/reports/REPORT.md from the JSON every benchmark part writes.
+
+Parts that predate the `headlines` key (langid, register, frustration) get their summary rows
+from their own JSON figures here; the others list their rows themselves. Nothing is measured
+here: this module only reads JSON and writes Markdown, so it is tested on its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.common import citation_lines, machine_line, pct, points
+
+
+@dataclass(frozen=True)
+class Part:
+    """One benchmark step of `make bench`."""
+
+    name: str
+    module: str
+    title: str
+    make_target: str
+    plots: tuple[str, ...] = ()
+    trains_models: bool = False
+
+
+PARTS: tuple[Part, ...] = (
+    Part("nlu", "bench.nlu_bench", "NLU accuracy per language (our held-out data)",
+         "bench-nlu", ("nlu.png",), trains_models=True),
+    Part("langid", "bench.langid_bench", "Language identification", "bench-langid",
+         ("langid.png",)),
+    Part("register", "bench.register_bench", "Register detection (CoCoA-MT)", "bench-register",
+         ("register.png",)),
+    Part("frustration", "bench.frustration_bench", "Frustration F1 (GoEmotions, UMSAB)",
+         "bench-frustration", ("frustration.png",)),
+    Part("massive", "bench.massive_bench", "Multilingual NLU on MASSIVE 1.1 (8 locales)",
+         "bench-massive", ("massive.png",), trains_models=True),
+    Part("banking77", "bench.banking77_bench", "English support intents (Banking77)",
+         "bench-banking77", ("banking77.png",), trains_models=True),
+    Part("system", "bench.system_bench", "System: latency, cold start, memory, training",
+         "bench-system", ("system.png",), trains_models=True),
+)
+
+
+@dataclass
+class StepOutcome:
+    """What happened to one part in this run."""
+
+    part: Part
+    status: str  # "ok", "failed", "not run"
+    seconds: float = 0.0
+    detail: str = ""
+
+
+def _row(
+    figure: str, value: str, anchor: str, comparison: str, target: str, met: bool | None
+) -> dict[str, Any]:
+    return {"figure": figure, "value": value, "anchor": anchor, "comparison": comparison,
+            "target": target, "met": met}
+
+
+def langid_headlines(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows for language ID: MASSIVE single-utterance macro and the second-message macro."""
+    rows = []
+    massive = (data.get("data_sets") or {}).get("massive")
+    targets = data.get("targets") or {}
+    if massive:
+        m = massive["macro"]
+        rows.append(_row(
+            "language ID, MASSIVE test (10 languages), single utterance, macro",
+            pct(m["ours"]),
+            f"lingua {pct(m['lingua'])}, langdetect {pct(m['langdetect'])}",
+            f"{points(m['ours'], m['lingua'])} pts vs lingua, "
+            f"{points(m['ours'], m['langdetect'])} pts vs langdetect",
+            f">= {pct(targets.get('single_macro'))}",
+            m["ours"] >= targets["single_macro"] if "single_macro" in targets else None,
+        ))
+    second = data.get("second_message")
+    if second and massive:
+        rows.append(_row(
+            "language ID after a second message, MASSIVE, macro",
+            pct(second["macro_second"], 2),
+            f"ours on one message {pct(massive['macro']['ours'])}",
+            f"{points(second['macro_second'], massive['macro']['ours'])} pts",
+            f">= {pct(targets.get('second_message_macro'))}",
+            second["macro_second"] >= targets["second_message_macro"]
+            if "second_message_macro" in targets else None,
+        ))
+    return rows
+
+
+def register_headlines(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Row for register detection: macro accuracy vs the pronoun-only baseline."""
+    macro = data.get("macro") or {}
+    if "ours" not in macro:
+        return []
+    target = data.get("target")
+    languages = data.get("languages") or {}
+    accuracies = [row["ours"]["accuracy"] for row in languages.values() if row.get("ours")]
+    return [_row(
+        "register (formal/informal), CoCoA-MT, macro over languages",
+        pct(macro["ours"]),
+        f"pronoun-only baseline {pct(macro.get('pronouns'))}, majority "
+        f"{pct(macro.get('majority'))}",
+        f"{points(macro['ours'], macro.get('pronouns'))} pts vs pronouns",
+        f">= {pct(target, 0)} per language" if target is not None else "(none)",
+        all(a >= target for a in accuracies) if target is not None and accuracies else None,
+    )]
+
+
+def frustration_headlines(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows for frustration: GoEmotions F1, UMSAB macro F1, held-out false-positive rate."""
+    rows = []
+    targets = {t["figure"]: t for t in data.get("targets") or []}
+    defined = data.get("targets_defined") or {}
+    for figure, t in targets.items():
+        if t.get("kind") != "f1" or not (figure.startswith("F1, GoEmotions")
+                                         or "macro" in figure):
+            continue
+        rows.append(_row(
+            f"frustration {figure}",
+            f"{t['value']:.3f}",
+            f"best baseline {t['best_baseline']} {t['best_baseline_value']:.3f}",
+            f"{t['value'] - t['best_baseline_value']:+.3f}",
+            f">= {defined.get('f1', 'n/a')} and above every baseline",
+            bool(t.get("target_met")) and bool(t.get("beats_baselines")),
+        ))
+    pooled = data.get("heldout_pooled")
+    if pooled:
+        rows.append(_row(
+            "frustration false-positive rate on neutral held-out messages (pooled)",
+            pct(pooled["ours"]),
+            f"VADER {pct(pooled.get('vader'))}, lexicon {pct(pooled.get('lexicon'))}",
+            f"{points(pooled['ours'], pooled.get('vader'))} pts vs VADER",
+            f"<= {pct(defined.get('fpr'), 0)} per language",
+            all(t["target_met"] for t in targets.values() if t.get("kind") == "fpr") or None,
+        ))
+    return rows
+
+
+def nlu_headlines(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows for an nlu.json written before it listed its own headlines."""
+    from bench.nlu_bench import headlines
+
+    return headlines(dict(data)) if "ours" in data and "stock" in data else []
+
+
+DERIVED: dict[str, Callable[[Mapping[str, Any]], list[dict[str, Any]]]] = {
+    "nlu": nlu_headlines,
+    "langid": langid_headlines,
+    "register": register_headlines,
+    "frustration": frustration_headlines,
+}
+
+
+def headlines_of(part: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The summary rows of one part: its own `headlines`, else derived from its figures."""
+    if "headlines" in data:
+        return list(data["headlines"])
+    derive = DERIVED.get(part)
+    return derive(data) if derive else []
+
+
+def load_part(reports: Path, part: Part) -> dict[str, Any] | None:
+    """The part's JSON, or None when it has none (or it cannot be read)."""
+    path = reports / f"{part.name}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _met(value: bool | None) -> str:
+    return "n/a" if value is None else ("met" if value else "**not met**")
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def assemble(
+    reports: Path,
+    outcomes: Sequence[StepOutcome],
+    run_machine: Mapping[str, Any],
+    mode: str,
+    started_utc: str,
+) -> list[str]:
+    """The lines of REPORT.md.
+
+    Args:
+        reports: the reports folder holding every part's JSON, Markdown and plots.
+        outcomes: what happened to each part in this run (all PARTS, in order).
+        run_machine: bench.common.machine() at the end of the run.
+        mode: "full" or "quick".
+        started_utc: when the run started ("YYYY-MM-DD HH:MM").
+    """
+    lines = [
+        "# Benchmark report",
+        "",
+        machine_line(run_machine),
+        f"Produced by `{run_machine['command']}` ({mode} mode), started {started_utc} UTC. "
+        "Every figure is shown beside its anchor measured in the same run of its part, on "
+        "the same data and machine. Each part's date and mode are in the last columns: a part "
+        "not re-run this time shows its previous report.",
+        "",
+        "## Summary",
+        "",
+        "| part | figure | ours | anchor (same run) | ratio / difference | target | met | "
+        "run | report |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    citations: dict[str, dict[str, str]] = {}
+    for outcome in outcomes:
+        part = outcome.part
+        data = load_part(reports, part)
+        report = f"[{part.name}.md]({part.name}.md)"
+        if data is None:
+            lines.append(f"| {part.name} | {part.title} | no report; this run: "
+                         f"{outcome.status.upper()}"
+                         f"{': ' + _cell(outcome.detail) if outcome.detail else ''} | | | | | "
+                         f"| |")
+            continue
+        for citation in data.get("citations") or []:
+            citations[citation["path"]] = citation
+        info = data.get("machine") or {}
+        run = (f"{info.get('date_utc', 'date not recorded')}, "
+               f"{data.get('mode', 'mode not recorded')}")
+        if outcome.status == "failed":
+            run += f"; **FAILED this run** ({_cell(outcome.detail)}), previous report shown"
+        elif outcome.status == "not run":
+            run += "; not re-run"
+        rows = headlines_of(part.name, data)
+        if data.get("skipped") and not rows:
+            lines.append(f"| {part.name} | {part.title} | SKIPPED: {_cell(data['skipped'])} "
+                         f"| | | | | {run} | {report} |")
+            continue
+        for row in rows or [_row(part.title, "(no headline figure)", "", "", "", None)]:
+            lines.append(
+                f"| {part.name} | {_cell(row['figure'])} | {_cell(row['value'])} | "
+                f"{_cell(row['anchor'])} | {_cell(row['comparison'])} | {_cell(row['target'])} "
+                f"| {_met(row['met'])} | {run} | {report} |"
+            )
+    lines += ["", "## Parts", "",
+              "| # | part | this run | seconds | report | plots | command |",
+              "|---|---|---|---|---|---|---|"]
+    for index, outcome in enumerate(outcomes, 1):
+        part = outcome.part
+        plots = ", ".join(f"[{p}]({p})" for p in part.plots if (reports / p).exists())
+        status = outcome.status + (f": {_cell(outcome.detail)}" if outcome.detail else "")
+        lines.append(
+            f"| {index} | {part.title} | {status} | {outcome.seconds:.0f} | "
+            f"[{part.name}.md]({part.name}.md) | {plots} | `make {part.make_target}` |"
+        )
+    lines += ["", "## Data sets", "",
+              "Read from ../shared/datasets (or $BENCH_DATASETS); each cited from its SOURCE.md:",
+              ""]
+    lines += citation_lines(sorted(citations.values(), key=lambda c: c["path"]))
+    lines += ["", "## Plots", ""]
+    for outcome in outcomes:
+        for plot in outcome.part.plots:
+            if (reports / plot).exists():
+                lines += [f"### {outcome.part.title}", "", f"![{outcome.part.name}]({plot})", ""]
+    return lines
