@@ -37,10 +37,10 @@ unit: bootstrap
 integration: bootstrap train
 	$(PY) -m pytest -m integration
 
-bench: bootstrap train  ## Every benchmark (about 75 min on 2 cores), then bench/reports/REPORT.md with anchors
+bench: bootstrap train  ## Every benchmark, then bench/reports/REPORT.md with anchors (2+ hours on 2 busy cores)
 	$(PY) -m bench.run_all
 
-bench-quick: bootstrap train  ## Reduced benchmarks (a few minutes; reuses cached models in bench/work, says so)
+bench-quick: bootstrap train  ## Reduced benchmarks; reuses models cached in bench/work and says so
 	$(PY) -m bench.run_all --quick
 
 bench-nlu: bootstrap  ## Held-out accuracy per language vs Rasa's stock pipeline; report in bench/reports/

@@ -81,6 +81,8 @@ def main() -> None:
                         "bench/work by an earlier run (their reports say so)")
     parser.add_argument("--only", default="",
                         help="comma-separated parts to run: " + ",".join(p.name for p in PARTS))
+    parser.add_argument("--note", action="append", default=[],
+                        help="a paragraph about this run for REPORT.md (repeatable)")
     parser.add_argument("--report-only", action="store_true",
                         help="run nothing: rebuild REPORT.md from the parts' JSON files")
     args = parser.parse_args()
@@ -106,7 +108,12 @@ def main() -> None:
         progress(f"[{index}/{len(selected)}] {part.name}: {outcome.status.upper()} in "
                  f"{outcome.seconds:.0f} s{' - ' + outcome.detail if outcome.detail else ''}")
     all_outcomes = [outcomes.get(p.name, StepOutcome(p, "not run")) for p in PARTS]
-    lines = assemble(REPORTS, all_outcomes, machine(("rasa", "rasa-sdk")), mode, started_utc)
+    run_machine = machine(("rasa", "rasa-sdk"))
+    if args.note:  # the notes are quoted in full below the machine line
+        run_machine["command"] = " ".join(
+            arg for arg in run_machine["command"].split(" --note ")[0].split()
+        ) + " --note ..."
+    lines = assemble(REPORTS, all_outcomes, run_machine, mode, started_utc, args.note)
     REPORTS.mkdir(parents=True, exist_ok=True)
     report = REPORTS / "REPORT.md"
     report.write_text("\n".join(lines) + "\n", encoding="utf-8")

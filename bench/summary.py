@@ -8,6 +8,7 @@ here: this module only reads JSON and writes Markdown, so it is tested on its ow
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +175,19 @@ def load_part(reports: Path, part: Part) -> dict[str, Any] | None:
         return None
 
 
+def report_date(reports: Path, part: Part, data: Mapping[str, Any]) -> str:
+    """The part's run date: from its JSON, else the "Run <date> UTC" line of its Markdown."""
+    date = (data.get("machine") or {}).get("date_utc")
+    if date:
+        return date
+    try:
+        found = re.search(r"Run (\d{4}-\d\d-\d\d \d\d:\d\d) UTC",
+                          (reports / f"{part.name}.md").read_text(encoding="utf-8"))
+    except OSError:
+        found = None
+    return found.group(1) if found else "date not recorded"
+
+
 def _met(value: bool | None) -> str:
     return "n/a" if value is None else ("met" if value else "**not met**")
 
@@ -188,6 +202,7 @@ def assemble(
     run_machine: Mapping[str, Any],
     mode: str,
     started_utc: str,
+    notes: Sequence[str] = (),
 ) -> list[str]:
     """The lines of REPORT.md.
 
@@ -197,6 +212,7 @@ def assemble(
         run_machine: bench.common.machine() at the end of the run.
         mode: "full" or "quick".
         started_utc: when the run started ("YYYY-MM-DD HH:MM").
+        notes: paragraphs about this run (e.g. why a configuration was bounded).
     """
     lines = [
         "# Benchmark report",
@@ -207,6 +223,7 @@ def assemble(
         "the same data and machine. Each part's date and mode are in the last columns: a part "
         "not re-run this time shows its previous report.",
         "",
+        *[line for note in notes for line in (note, "")],
         "## Summary",
         "",
         "| part | figure | ours | anchor (same run) | ratio / difference | target | met | "
@@ -226,9 +243,7 @@ def assemble(
             continue
         for citation in data.get("citations") or []:
             citations[citation["path"]] = citation
-        info = data.get("machine") or {}
-        run = (f"{info.get('date_utc', 'date not recorded')}, "
-               f"{data.get('mode', 'mode not recorded')}")
+        run = f"{report_date(reports, part, data)}, {data.get('mode', 'mode not recorded')}"
         if outcome.status == "failed":
             run += f"; **FAILED this run** ({_cell(outcome.detail)}), previous report shown"
         elif outcome.status == "not run":

@@ -105,3 +105,13 @@ def test_headlines_derived_for_parts_without_their_own() -> None:
     ]
     assert rows[0]["met"] is False and rows[1]["met"] is True
     assert headlines_of("nlu", {"headlines": [{"figure": "x"}]}) == [{"figure": "x"}]
+
+
+def test_date_falls_back_to_the_markdown_and_notes_are_quoted(tmp_path: Path) -> None:
+    _write(tmp_path, "nlu", {"headlines": [{"figure": "macro", "value": "93%", "anchor": "a",
+                                            "comparison": "c", "target": "t", "met": True}]})
+    (tmp_path / "nlu.md").write_text("# NLU\n\nRun 2026-11-26 05:45 UTC on x86_64.\n")
+    text = "\n".join(assemble(tmp_path, _outcomes(), MACHINE, "full", "2026-11-26 09:00",
+                              notes=["Bounded: massive on a quarter of dev."]))
+    assert "| 2026-11-26 05:45, mode not recorded |" in text
+    assert "Bounded: massive on a quarter of dev." in text

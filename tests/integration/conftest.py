@@ -1,4 +1,7 @@
-"""Starts the real assistant (Rasa + action server, trained model) on free localhost ports."""
+"""Starts the real assistant (Rasa, actions, helpdesk; trained model) on free localhost ports.
+
+One stack serves the whole session, with every messaging channel on (tests/integration/channels).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,11 @@ from bot.culture.catalog import ResponseCatalog
 from bot.launcher import AssistantStack
 from bot.training import latest_model
 from tests.fakes.libretranslate import FakeLibreTranslate
+from tests.integration.channels.platform_api import (
+    TELEGRAM_USERNAME,
+    PlatformAPI,
+    channel_environment,
+)
 
 TOKEN = "integration-test-token"
 HELPDESK_TOKEN = "integration-helpdesk-token"
@@ -48,9 +56,17 @@ def translation_provider() -> Iterator[FakeLibreTranslate]:
 
 
 @pytest.fixture(scope="session")
+def platform_api() -> Iterator[PlatformAPI]:
+    """Telegram, Slack, Facebook and Twilio APIs, played on 127.0.0.1; records what they get."""
+    api = PlatformAPI(telegram_username=TELEGRAM_USERNAME).start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
 def stack(
     tmp_path_factory: pytest.TempPathFactory, model: Path,
-    translation_provider: FakeLibreTranslate,
+    translation_provider: FakeLibreTranslate, platform_api: PlatformAPI,
 ) -> Iterator[AssistantStack]:
     var_dir = tmp_path_factory.mktemp("var")
     assistant = AssistantStack(
@@ -68,6 +84,8 @@ def stack(
         "TRANSLATION_URL": translation_provider.url,
         "TRANSLATION_TIMEOUT": "0.8",
         "TRANSLATION_COOLDOWN": "1",
+        # Every messaging channel on, talking to the local stand-ins of the platforms.
+        **channel_environment(platform_api.url),
     }
     try:
         with pytest.MonkeyPatch.context() as patch:

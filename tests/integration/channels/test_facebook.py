@@ -13,7 +13,7 @@ import requests
 
 from bot.culture.catalog import ResponseCatalog
 from bot.launcher import AssistantStack
-from tests.channels.conftest import (
+from tests.integration.channels.conftest import (
     FACEBOOK_SECRET,
     FACEBOOK_VERIFY,
     as_json,
@@ -23,7 +23,7 @@ from tests.channels.conftest import (
     user_metadata,
     webhook,
 )
-from tests.channels.platform_api import PlatformAPI, RecordedCall
+from tests.integration.channels.platform_api import PlatformAPI, RecordedCall
 
 pytestmark = pytest.mark.integration
 

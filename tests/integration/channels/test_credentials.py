@@ -19,7 +19,7 @@ from bot.channels.slack import SlackInput
 from bot.channels.telegram import TelegramInput
 from bot.channels.twilio import TwilioInput
 from bot.config import PROJECT_ROOT
-from tests.channels.conftest import channel_environment
+from tests.integration.channels.conftest import channel_environment
 
 BASE = PROJECT_ROOT / "credentials.yml"
 

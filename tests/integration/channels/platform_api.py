@@ -201,3 +201,39 @@ def _parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
         body = json.loads(raw.decode("utf-8"))
         return body if isinstance(body, dict) else {"_": body}
     return {k: v[0] for k, v in parse_qs(raw.decode("utf-8")).items()}
+
+
+# The channels' settings in the tests: every channel on, its API at the fake server.
+PUBLIC_URL = "https://bot.example.test"
+
+TELEGRAM_TOKEN = "7000000001:AAHkestrel-test-token_0123456789"
+TELEGRAM_USERNAME = "kestrel_shop_bot"
+SLACK_SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+FACEBOOK_SECRET = "fb-app-secret-for-tests"
+FACEBOOK_VERIFY = "kestrel-fb-verify"
+TWILIO_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+TWILIO_AUTH_TOKEN = "twilio-auth-token-for-tests"
+TWILIO_NUMBER = "+14155550100"
+TWILIO_WEBHOOK_URL = f"{PUBLIC_URL}/webhooks/twilio/webhook"
+
+
+def channel_environment(api_url: str) -> dict[str, str]:
+    """Every messaging channel on, talking to the fake APIs."""
+    return {
+        "TELEGRAM_TOKEN": TELEGRAM_TOKEN,
+        "TELEGRAM_VERIFY": TELEGRAM_USERNAME,
+        "TELEGRAM_WEBHOOK_URL": f"{PUBLIC_URL}/webhooks/telegram/webhook",
+        "TELEGRAM_API_URL": f"{api_url}/telegram",
+        "SLACK_TOKEN": "xoxb-kestrel-test-token",
+        "SLACK_SIGNING_SECRET": SLACK_SIGNING_SECRET,
+        "SLACK_API_URL": f"{api_url}/slack/api/",
+        "FACEBOOK_VERIFY": FACEBOOK_VERIFY,
+        "FACEBOOK_SECRET": FACEBOOK_SECRET,
+        "FACEBOOK_PAGE_ACCESS_TOKEN": "fb-page-access-token",
+        "FACEBOOK_API_URL": f"{api_url}/facebook",
+        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+        "TWILIO_NUMBER": TWILIO_NUMBER,
+        "TWILIO_WEBHOOK_URL": TWILIO_WEBHOOK_URL,
+        "TWILIO_API_URL": f"{api_url}/twilio",
+    }

@@ -9,7 +9,7 @@ import requests
 
 from bot.culture.catalog import ResponseCatalog
 from bot.launcher import AssistantStack
-from tests.channels.conftest import (
+from tests.integration.channels.conftest import (
     RASA_TOKEN,
     TWILIO_ACCOUNT_SID,
     TWILIO_NUMBER,
@@ -18,7 +18,7 @@ from tests.channels.conftest import (
     user_metadata,
     webhook,
 )
-from tests.channels.platform_api import PlatformAPI, RecordedCall
+from tests.integration.channels.platform_api import PlatformAPI, RecordedCall
 
 pytestmark = pytest.mark.integration
 

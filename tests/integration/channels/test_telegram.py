@@ -12,14 +12,14 @@ import requests
 
 from bot.culture.catalog import ResponseCatalog
 from bot.launcher import AssistantStack
-from tests.channels.conftest import (
+from tests.integration.channels.conftest import (
     TELEGRAM_TOKEN,
     button_titles,
     reply_pattern,
     user_metadata,
     webhook,
 )
-from tests.channels.platform_api import PlatformAPI, RecordedCall
+from tests.integration.channels.platform_api import PlatformAPI, RecordedCall
 
 pytestmark = pytest.mark.integration
 
