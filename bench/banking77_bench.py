@@ -63,17 +63,10 @@ def run(quick: bool, seed: int, reuse: bool) -> dict[str, Any] | None:
     full_cached = quick and all(intent_eval.cached_model(n, WORK) for n in ("ours", "stock"))
     trained = FULL if full_cached or not quick else QUICK
     suffix = "" if trained is FULL else "-quick"
-    removed_ours = intent_eval.our_nlu_config(WORK / "ours_config.yml")
-    removed_stock = intent_eval.stock_nlu_config(
-        WORK / f"stock_config{suffix}.yml", trained["stock_epochs"]
-    )
     ours_train = intent_eval.stratified_share(train, trained["train_share"], seed)
     stock_train = intent_eval.stratified_share(train, trained["stock_share"], seed)
-    ours = intent_eval.train_or_reuse(
-        f"ours{suffix}", WORK / "ours_config.yml", ours_train, WORK, reuse
-    )
-    stock = intent_eval.train_or_reuse(
-        f"stock{suffix}", WORK / f"stock_config{suffix}.yml", stock_train, WORK, reuse
+    ours, stock, removed_ours, removed_stock = intent_eval.train_both(
+        WORK, suffix, trained["stock_epochs"], ours_train, stock_train, reuse
     )
     written = {"ours": ours.get("examples", len(ours_train)),
                "stock": stock.get("examples", len(stock_train))}

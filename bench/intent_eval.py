@@ -283,3 +283,20 @@ def subset_accuracy(
     """Per-group accuracy restricted to `subset` (a sample of `examples`), from the same run."""
     by_example = dict(zip(examples, predicted, strict=True))
     return accuracy_by_group(subset, [by_example[e] for e in subset])
+
+
+def train_both(
+    work: Path, suffix: str, stock_epochs: int, ours_train: Sequence[LabelledText],
+    stock_train: Sequence[LabelledText], reuse: bool,
+) -> tuple[dict[str, Any], dict[str, Any], list[str], list[str]]:
+    """Writes both NLU configs and trains (or reuses) our model and the stock one.
+
+    Returns our model info, the stock model info, and what each config left out.
+    """
+    removed_ours = our_nlu_config(work / "ours_config.yml")
+    removed_stock = stock_nlu_config(work / f"stock_config{suffix}.yml", stock_epochs)
+    ours = train_or_reuse(f"ours{suffix}", work / "ours_config.yml", ours_train, work, reuse)
+    stock = train_or_reuse(
+        f"stock{suffix}", work / f"stock_config{suffix}.yml", stock_train, work, reuse
+    )
+    return ours, stock, removed_ours, removed_stock

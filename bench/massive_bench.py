@@ -90,17 +90,10 @@ def run(
     suffix = "" if trained is FULL else "-quick"
     if overrides:
         trained, suffix = plan, "-custom"
-    removed_ours = intent_eval.our_nlu_config(WORK / "ours_config.yml")
-    removed_stock = intent_eval.stock_nlu_config(
-        WORK / f"stock_config{suffix}.yml", trained["stock_epochs"]
-    )
     ours_train = intent_eval.stratified_share(dev, trained["ours_share"], seed)
     stock_train = intent_eval.stratified_share(dev, trained["stock_share"], seed)
-    ours = intent_eval.train_or_reuse(
-        f"ours{suffix}", WORK / "ours_config.yml", ours_train, WORK, reuse
-    )
-    stock = intent_eval.train_or_reuse(
-        f"stock{suffix}", WORK / f"stock_config{suffix}.yml", stock_train, WORK, reuse
+    ours, stock, removed_ours, removed_stock = intent_eval.train_both(
+        WORK, suffix, trained["stock_epochs"], ours_train, stock_train, reuse
     )
     written = {"ours": ours.get("examples", len(ours_train)),
                "stock": stock.get("examples", len(stock_train))}

@@ -13,6 +13,7 @@ import requests
 from bot.culture.catalog import ResponseCatalog
 from bot.launcher import AssistantStack
 from tests.integration.channels.conftest import (
+    HELPDESK_TOKEN,
     TELEGRAM_TOKEN,
     button_titles,
     reply_pattern,
@@ -155,3 +156,25 @@ def test_odd_updates_get_a_clear_answer(
     data = payload if isinstance(payload, str) else json.dumps(payload)
     answer = requests.post(webhook(stack, "telegram"), data=data, headers=headers, timeout=30)
     assert answer.status_code == status
+
+
+def test_an_agents_reply_during_a_handoff_reaches_the_telegram_chat(
+    stack: AssistantStack, platform_api: PlatformAPI
+) -> None:
+    chat_id = random.randrange(10**9, 2 * 10**9)
+    escalate = update(chat_id, "Ich möchte bitte mit einem Mitarbeiter sprechen")
+    assert post(stack, escalate, secret_token(platform_api)).status_code == 200
+    auth = {"Authorization": f"Bearer {HELPDESK_TOKEN}"}
+    [ticket] = requests.get(f"{stack.helpdesk_url}/api/tickets", headers=auth, timeout=10,
+                            params={"conversation_id": str(chat_id)}).json()
+    assert ticket["channel"] == "telegram"
+
+    answer = "Guten Tag, hier ist Jonas vom Kundenservice. Ich sehe mir Ihre Bestellung an."
+    reply = requests.post(f"{stack.helpdesk_url}/api/tickets/{ticket['id']}/reply", headers=auth,
+                          json={"agent": "Jonas", "text": answer}, timeout=30)
+    assert reply.status_code == 200 and reply.json()["delivered"] is True
+    sent = platform_api.wait_for(
+        lambda call: call.api_method == "sendMessage" and call.body.get("chat_id") == str(chat_id)
+        and call.body.get("text") == answer
+    )
+    assert sent, [call.body.get("text") for call in sent_to(platform_api, chat_id)]
