@@ -9,7 +9,6 @@ quotes them) are not re-run: BERT 93.7% and USE+ConveRT 93.4%.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import time
 from pathlib import Path
@@ -21,13 +20,11 @@ from bench.common import (
     citation_lines,
     dataset_citation,
     dataset_dir,
-    machine,
     machine_line,
     pct,
     points,
     progress,
     pyplot,
-    write_report,
 )
 from bench.intent_eval import LabelledText
 from bot.config import PROJECT_ROOT
@@ -216,26 +213,11 @@ def report_lines(result: dict[str, Any]) -> list[str]:
 
 def main() -> None:
     """`make bench-banking77`."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="small shares; reuses models in bench/work/banking77 when present")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the subsamples")
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse the models in bench/work/banking77 in full mode too")
-    args = parser.parse_args()
+    args = intent_eval.argument_parser(__doc__.split("\n\n")[0], "banking77").parse_args()
     started = time.monotonic()
     result = run(args.quick, args.seed, reuse=args.quick or args.reuse)
-    if result is None:
-        write_report("banking77", ["# Banking77", "", "SKIPPED: dataset banking77 not found."],
-                     {"skipped": "dataset banking77 not found", "headlines": []})
-        return
-    result["seconds"] = time.monotonic() - started
-    result["machine"] = machine(("rasa", "scikit-learn", "tensorflow"))
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    plot(result, REPORTS / "banking77.png")
-    write_report("banking77", report_lines(result), result)
-    for line in result["headlines"]:
-        progress(f"{line['figure']}: {line['value']} vs {line['anchor']}")
+    intent_eval.publish("banking77", "Banking77", "banking77", result, started, REPORTS, plot,
+                        report_lines)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ time) and score them in-process through rasa.core.agent.Agent, exactly as the se
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import logging
@@ -17,14 +18,14 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bench.common import progress, timed_run
+from bench.common import machine, progress, timed_run, write_report
 from bot.config import PROJECT_ROOT
 
 # Components of our config.yml that have nothing to do on a plain intent data set: the FAQ
@@ -300,3 +301,33 @@ def train_both(
         f"stock{suffix}", work / f"stock_config{suffix}.yml", stock_train, work, reuse
     )
     return ours, stock, removed_ours, removed_stock
+
+
+def argument_parser(description: str, work_name: str) -> argparse.ArgumentParser:
+    """The options every intent benchmark has: --quick, --seed and --reuse."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true",
+                        help=f"small shares; reuses models in bench/work/{work_name} when present")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the subsamples")
+    parser.add_argument("--reuse", action="store_true",
+                        help=f"reuse the models in bench/work/{work_name} in full mode too")
+    return parser
+
+
+def publish(
+    name: str, title: str, dataset: str, result: dict[str, Any] | None, started: float,
+    reports: Path, plot: Callable[[dict[str, Any], Path], None],
+    report_lines: Callable[[dict[str, Any]], list[str]],
+) -> None:
+    """Writes the part's report, plot and JSON, or a SKIPPED report without its dataset."""
+    if result is None:
+        write_report(name, [f"# {title}", "", f"SKIPPED: dataset {dataset} not found."],
+                     {"skipped": f"dataset {dataset} not found", "headlines": []})
+        return
+    result["seconds"] = time.monotonic() - started
+    result["machine"] = machine(("rasa", "scikit-learn", "tensorflow"))
+    reports.mkdir(parents=True, exist_ok=True)
+    plot(result, reports / f"{name}.png")
+    write_report(name, report_lines(result), result)
+    for line in result["headlines"]:
+        progress(f"{line['figure']}: {line['value']} vs {line['anchor']}")

@@ -11,7 +11,6 @@ stratified share at reduced epochs, and both are compared on the same seeded tes
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
@@ -23,13 +22,11 @@ from bench.common import (
     citation_lines,
     dataset_citation,
     dataset_dir,
-    machine,
     machine_line,
     pct,
     points,
     progress,
     pyplot,
-    write_report,
 )
 from bench.intent_eval import LabelledText
 from bot.config import PROJECT_ROOT
@@ -317,12 +314,7 @@ def report_lines(result: dict[str, Any]) -> list[str]:
 
 def main() -> None:
     """`make bench-massive`."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="small shares; reuses models in bench/work/massive when present")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the subsamples")
-    parser.add_argument("--reuse", action="store_true",
-                        help="reuse the models in bench/work/massive in full mode too")
+    parser = intent_eval.argument_parser(__doc__.split("\n\n")[0], "massive")
     parser.add_argument("--share", type=float, default=None,
                         help="train both pipelines on this stratified share of dev (bounded run)")
     parser.add_argument("--stock-epochs", type=int, default=None, help="stock DIET epochs")
@@ -340,18 +332,10 @@ def main() -> None:
         overrides.update(test_per_locale=args.per_locale, compare_per_locale=args.per_locale)
     started = time.monotonic()
     result = run(args.quick, args.seed, reuse=args.quick or args.reuse, overrides=overrides)
-    if result is None:
-        write_report("massive", ["# MASSIVE 1.1", "", "SKIPPED: dataset massive_1.1 not found."],
-                     {"skipped": "dataset massive_1.1 not found", "headlines": []})
-        return
-    result["seconds"] = time.monotonic() - started
-    result["note"] = args.note
-    result["machine"] = machine(("rasa", "scikit-learn", "tensorflow"))
-    REPORTS.mkdir(parents=True, exist_ok=True)
-    plot(result, REPORTS / "massive.png")
-    write_report("massive", report_lines(result), result)
-    for line in result["headlines"]:
-        progress(f"{line['figure']}: {line['value']} vs {line['anchor']}")
+    if result is not None:
+        result["note"] = args.note
+    intent_eval.publish("massive", "MASSIVE 1.1", "massive_1.1", result, started, REPORTS, plot,
+                        report_lines)
 
 
 if __name__ == "__main__":
