@@ -7,7 +7,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: run test bootstrap install train validate lint unit integration stories bench bench-quick bench-nlu bench-langid bench-register bench-frustration bench-massive bench-banking77 bench-system freeze clean
+.PHONY: run test bootstrap install train validate lint unit integration stories bench bench-quick bench-nlu bench-langid bench-register bench-frustration bench-massive bench-banking77 bench-system bench-conversations bench-faults freeze clean
 
 run: bootstrap train  ## Train if needed and start Rasa (5005), actions (5055) and the helpdesk (8000)
 	$(PY) -m bot.launcher
@@ -63,6 +63,12 @@ bench-banking77: bootstrap  ## Banking77 train -> test: ours vs stock Rasa, with
 
 bench-system: bootstrap train  ## Whole stack vs stock Rasa: latency at 1/10/50 conversations, cold start, memory, training
 	$(PY) -m bench.system_bench
+
+bench-conversations: bootstrap train  ## 3,300 seeded random conversations in 11 languages, every turn checked
+	$(PY) -m bench.conversations_bench
+
+bench-faults: bootstrap train  ## Kill the action server and Rasa mid-conversation: time to a reply and to /health ok
+	$(PY) -m bench.faults_bench
 
 freeze:  ## Re-pin the whole dependency tree after changing requirements.txt
 	$(PY) -m pip freeze --exclude-editable | grep -viE '^(rasa|rasa-sdk)==' > constraints.txt.new

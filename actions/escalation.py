@@ -11,6 +11,7 @@ from bot.escalation import ConversationView, Escalation, escalate, helpdesk_link
 from bot.helpdesk.client import HelpdeskUnavailable
 
 _STATUSES = ("open", "assigned", "waiting_for_customer", "resolved")
+_RATING_QUESTIONS = frozenset({"utter_ask_rating", "utter_ask_csat"})
 
 
 def conversation_view(tracker: Tracker) -> ConversationView:
@@ -133,7 +134,11 @@ class ActionStoreCsat(Action):
 
 
 class ActionAskCsatOnce(Action):
-    """Asks for a 1-5 rating after a solved question, once per conversation."""
+    """Asks for a 1-5 rating of the chat after a solved question, once per conversation.
+
+    This is the bot-only rating question (`utter_ask_rating`); the one after a resolved
+    ticket (`utter_ask_csat`) names the ticket and is sent by the helpdesk.
+    """
 
     def name(self) -> str:
         """Unique identifier of this action."""
@@ -145,11 +150,11 @@ class ActionAskCsatOnce(Action):
         """See parent class for full docstring."""
         asked = any(
             event.get("event") == "bot"
-            and (event.get("metadata") or {}).get("utter_action") == "utter_ask_csat"
+            and (event.get("metadata") or {}).get("utter_action") in _RATING_QUESTIONS
             for event in tracker.events
         )
         if not asked:
-            dispatcher.utter_message(response="utter_ask_csat")
+            dispatcher.utter_message(response="utter_ask_rating")
         return []
 
 

@@ -1,4 +1,4 @@
-"""What the assistant says when it did not understand."""
+"""What the assistant says when it did not understand (bot/fallback.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.culture.resources import topic_catalog
+from bot.fallback import fallback_replies
+
 
 class ActionFallback(Action):
-    """Asks to rephrase; a message with no words at all is called unreadable instead."""
+    """Asks to rephrase, then offers the likely topics and a person; complaints get a person."""
 
     def name(self) -> str:
         """Unique identifier of this action."""
@@ -19,8 +22,6 @@ class ActionFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """See parent class for full docstring."""
-        text = tracker.latest_message.get("text") or ""
-        has_words = any(char.isalnum() for char in text)
-        response = "utter_default" if has_words else "utter_message_unreadable"
-        dispatcher.utter_message(response=response)
+        for response, values in fallback_replies(tracker.events, topic_catalog()):
+            dispatcher.utter_message(response=response, **values)
         return []

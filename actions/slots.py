@@ -13,6 +13,7 @@ from actions.escalation import tell
 from bot.culture.conversation_language import conversation_language
 from bot.culture.profiles import Customer, bot_register, local_time
 from bot.culture.resources import culture_profiles, frustration_settings, language_names
+from bot.dialogue_context import RATING, pending_before_latest_message
 from bot.escalation import ConversationView, escalate, helpdesk_link
 from bot.frustration import (
     Turn,
@@ -20,7 +21,7 @@ from bot.frustration import (
     frustrated_turn_count,
     replies_before_answer,
 )
-from bot.languages import REGISTER_LANGUAGES, language_from_locale
+from bot.languages import DEFAULT_LANGUAGE, REGISTER_LANGUAGES, language_from_locale
 
 # Above this conversation frustration, the bot never turns informal.
 PROTECTIVE_FRUSTRATION = 0.4
@@ -62,12 +63,25 @@ class ValidateSlotMappings(ValidationAction):
         customer_register = tracker.latest_message.get("formality")
         return {"formality": bot_register(profile, current, customer_register, protected)}
 
+    async def extract_pending_question(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """What the bot's previous turn left open, for the rules in data/rules/context.yml.
+
+        A message that carries a rating (a pressed rating button) answers the rating
+        question, whenever it comes.
+        """
+        entities = tracker.latest_message.get("entities") or []
+        if any(entity.get("entity") == "csat_score" for entity in entities):
+            return {"pending_question": RATING}
+        return {"pending_question": pending_before_latest_message(tracker.events)}
+
     async def extract_frustration(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Updates the conversation's frustration and sends empathy before the answer.
 
-        Also sets `human_offered` (see bot/frustration.py for the escalation ladder).
+        See bot/frustration.py for the escalation ladder.
         """
         settings = frustration_settings()
         turn = Turn.from_events(tracker.events)
@@ -75,8 +89,8 @@ class ValidateSlotMappings(ValidationAction):
         if tracker.get_slot("handoff_active"):
             return {"frustration": level}  # an agent has the conversation: the bot is silent
         already_offered = any(
-            event.get("event") == "slot" and event.get("name") == "human_offered"
-            and event.get("value") is True
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == "utter_offer_human"
             for event in tracker.events
         )
         replies = replies_before_answer(
@@ -84,11 +98,7 @@ class ValidateSlotMappings(ValidationAction):
         )
         for response in replies:
             dispatcher.utter_message(response=response)
-        offered_now = "utter_offer_human" in replies
-        slots = {
-            "frustration": level,
-            "human_offered": offered_now or _offered_on_previous_turn(tracker),
-        }
+        slots: dict[str, Any] = {"frustration": level}
         if turn.sensitive:
             link = helpdesk_link()
             view = ConversationView(tracker.sender_id, tracker.events,
@@ -133,7 +143,10 @@ def _conversation_language(tracker: Tracker) -> str:
         for event in tracker.events
         if event.get("event") == "user"
     ]
-    return conversation_language(detections, current, requested)
+    # Rasa skips NLU for a payload such as the widget's "/greet": the locale decides then.
+    from_locale = language_from_locale(_metadata_or_slot(tracker, "locale"))
+    return conversation_language(detections, current, requested,
+                                 from_locale or DEFAULT_LANGUAGE)
 
 
 def _previous_value(tracker: Tracker, slot: str) -> Any:
@@ -145,18 +158,6 @@ def _previous_value(tracker: Tracker, slot: str) -> Any:
         if event.get("event") == "slot" and event.get("name") == slot:
             value = event.get("value")
     return value
-
-
-def _offered_on_previous_turn(tracker: Tracker) -> bool:
-    """Whether the bot offered a person in answer to the previous customer message."""
-    users = [index for index, e in enumerate(tracker.events) if e.get("event") == "user"]
-    if len(users) < 2:
-        return False
-    between = tracker.events[users[-2]:users[-1]]
-    return any(
-        e.get("event") == "slot" and e.get("name") == "human_offered" and e.get("value") is True
-        for e in between
-    )
 
 
 def _metadata(tracker: Tracker) -> dict[str, Any]:

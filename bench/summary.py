@@ -44,6 +44,11 @@ PARTS: tuple[Part, ...] = (
          "bench-banking77", ("banking77.png",), trains_models=True),
     Part("system", "bench.system_bench", "System: latency, cold start, memory, training",
          "bench-system", ("system.png",), trains_models=True),
+    Part("conversations", "bench.conversations_bench",
+         "Simulated conversations: every turn checked", "bench-conversations",
+         ("conversations.png",)),
+    Part("faults", "bench.faults_bench", "Crashes during conversations", "bench-faults",
+         ("faults.png",)),
 )
 
 

@@ -12,35 +12,33 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import load_settings
-from bot.culture.catalog import ResponseCatalog
-from bot.culture.resources import culture_profiles
 from bot.escalation import helpdesk_link
-from bot.helpdesk.outbox import OutboxWorker
-from bot.nlg import ReplyRenderer
-from bot.translation import Translator
+from bot.helpdesk.outbox import HELPDESK_TARGET, RASA_TARGET, OutboxWorker
+from bot.nlg import ReplyRenderer, default_renderer
+from bot.rasa_client import RasaClient
+from bot.serving import run_app
 
 logger = logging.getLogger(__name__)
 
 
-def create_action_server(catalog: ResponseCatalog | None = None) -> Sanic:
+def create_action_server(renderer: ReplyRenderer | None = None) -> Sanic:
     """Creates the rasa-sdk app for the `actions` package with an /nlg route.
 
     Args:
-        catalog: reply texts; loaded from domain.yml and data/responses/ when None.
+        renderer: renders replies for /nlg; the project's data/ when None.
 
     Returns:
         The Sanic app, not yet running.
     """
-    settings = load_settings()
-    catalog = catalog or ResponseCatalog.load(settings.domain_path, settings.responses_dir)
-    renderer = ReplyRenderer(catalog, culture_profiles(), Translator())
+    renderer = renderer or default_renderer()
     app = create_app("actions")
     link = helpdesk_link()
 
     @app.after_server_start
     async def deliver_outbox(app: Sanic, loop: object) -> None:
-        # Tickets saved while the helpdesk was down go out as soon as it is back.
-        OutboxWorker(link.outbox, link.client).start()
+        # Work saved while the helpdesk or this server was down goes out as soon as it can.
+        senders = {HELPDESK_TARGET: link.client, RASA_TARGET: RasaClient.from_environment()}
+        OutboxWorker(link.outbox, senders).start()
 
     @app.post("/nlg")
     async def nlg(request: Request) -> HTTPResponse:
@@ -63,7 +61,7 @@ def main() -> None:
     logging.getLogger("rasa_sdk.forms").setLevel(logging.ERROR)
     app = create_action_server()
     logger.info("Action server with NLG on http://%s:%d", args.host, args.port)
-    app.run(args.host, args.port, workers=1, access_log=False)
+    run_app(app, args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ class Settings:
     rasa_port: int
     action_port: int
     helpdesk_port: int
+    rasa_standby: bool = True
 
     @property
     def responses_dir(self) -> Path:
@@ -49,6 +50,8 @@ def load_settings() -> Settings:
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         helpdesk_port=int(os.environ.get("HELPDESK_PORT", "8000")),
+        # A second, loaded Rasa that takes over after a crash; "0" saves its memory.
+        rasa_standby=os.environ.get("KESTREL_RASA_STANDBY", "1") != "0",
     )
 
 

@@ -20,6 +20,7 @@ from babel.dates import format_datetime, format_skeleton
 from bot.config import load_settings
 from bot.culture.formatting import babel_locale
 from bot.culture.profiles import local_time
+from bot.culture.resources import wait_phrases
 from bot.frustration import full_intent
 from bot.helpdesk.client import HelpdeskClient, HelpdeskUnavailable
 from bot.helpdesk.hours import AgentHours
@@ -122,8 +123,8 @@ def escalate(
     expected = hours.expected_reply(language, now or datetime.now(timezone.utc), queue)
     slots = {"ticket_id": str(ticket["id"]), "handoff_active": True}
     if expected.online:
-        reply = ("utter_ticket_created", {"ticket_id": ticket["id"],
-                                          "wait_minutes": expected.wait_minutes})
+        wait = wait_phrases().phrase(expected.wait_minutes, language)
+        reply = ("utter_ticket_created", {"ticket_id": ticket["id"], "wait": wait})
     else:
         reply_by = _reply_by_text(expected.reply_by, language, conversation.slots)
         reply = ("utter_ticket_created_offline", {"ticket_id": ticket["id"], "reply_by": reply_by})

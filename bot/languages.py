@@ -36,3 +36,20 @@ def language_from_locale(locale: str | None) -> str | None:
         return "hi-Latn"
     return language if language in SUPPORTED_LANGUAGES else None
 
+
+
+def locale_languages(locale: str | None) -> frozenset[str]:
+    """The supported tags a customer with this locale likely writes in.
+
+    The locale's own language, plus romanized Hindi for India: Indian customers with an
+    English or Hindi browser often type Hinglish ("en-IN", "hi-IN").
+    """
+    language = language_from_locale(locale)
+    if language is None:
+        return frozenset()
+    parts = str(locale).replace("_", "-").upper().split("-")
+    if language in ("en", "hi") and "IN" in parts[1:]:
+        return frozenset({language, "hi-Latn"})
+    if language == "hi":
+        return frozenset({"hi", "hi-Latn"})
+    return frozenset({language})

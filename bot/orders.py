@@ -12,6 +12,7 @@ import sqlalchemy as sa
 import yaml
 
 from bot.config import load_settings
+from bot.culture.formatting import long_date
 
 logger = logging.getLogger(__name__)
 
@@ -96,3 +97,28 @@ class OrderStore:
 def normalize_order_id(raw: str) -> str:
     """Keeps the digits, written in any script ("４８２９１３", "٤٨٢٩١٣"), as ASCII."""
     return "".join(str(unicodedata.digit(char)) for char in str(raw) if char.isdigit())
+
+
+def status_reply(order: Order, language: str, locale: str | None) -> tuple[str, dict[str, str]]:
+    """The response that tells the order's status, with every value its text needs.
+
+    An order whose record lacks what its status needs (a shipped order without carrier or
+    delivery date) gets the honest "I can't see its status" reply, never a gap in a text.
+    """
+    def day(value: date) -> str:
+        return long_date(value, language, locale)
+
+    if order.status == "processing" and order.ship_by:
+        return ("utter_order_status_processing",
+                {"order_id": order.order_id, "ship_by": day(order.ship_by)})
+    if order.status == "shipped" and order.carrier and order.eta:
+        return ("utter_order_status_shipped",
+                {"order_id": order.order_id, "carrier": order.carrier, "eta": day(order.eta)})
+    if order.status == "delivered" and order.delivered_on:
+        return ("utter_order_status_delivered",
+                {"order_id": order.order_id, "delivered_on": day(order.delivered_on)})
+    if order.status == "cancelled":
+        return ("utter_order_status_cancelled", {"order_id": order.order_id})
+    logger.error("Order %s has status %r without the data its reply needs.",
+                 order.order_id, order.status)
+    return ("utter_order_status_unavailable", {"order_id": order.order_id})

@@ -7,6 +7,7 @@ in one process). Playwright's own browser download is never used.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +48,7 @@ def chromium() -> Path:
         except (OSError, subprocess.TimeoutExpired) as error:
             output = f"{type(error).__name__}: {error}"
         if not CHROMIUM.exists():
-            pytest.skip(
+            missing(
                 f"{CHROMIUM} is missing and scripts/install_browser.sh could not install it: "
                 f"{output[-600:]}"
             )
@@ -57,15 +58,23 @@ def chromium() -> Path:
 @pytest.fixture(scope="session")
 def browser(chromium: Path) -> Iterator[Any]:
     """One headless Chromium for the session (each test gets its own context)."""
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright is not installed (see requirements.txt)"
-    )
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing("playwright is not installed (see requirements.txt)")
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=str(chromium), headless=True, args=CHROMIUM_FLAGS
         )
         yield instance
         instance.close()
+
+
+def missing(reason: str) -> None:
+    """Skips a browser test on a developer's machine; under CI=true a missing browser fails."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason, pytrace=False)
+    pytest.skip(reason)
 
 
 def expect(locator: Any) -> Any:

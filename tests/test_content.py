@@ -9,6 +9,8 @@ import yaml
 
 from bot.config import load_settings
 from bot.culture.catalog import ResponseCatalog
+from bot.culture.formatting import WaitPhrases
+from bot.culture.topics import TopicCatalog
 from bot.languages import SUPPORTED_LANGUAGES
 from bot.workspace.nlu_files import heldout_overlap, texts_in_several_intents
 from tests.nlu_data import heldout_examples, training_examples
@@ -73,3 +75,23 @@ def test_chat_widget_labels_exist_in_every_language(language: str) -> None:
     labels = yaml.safe_load((culture_dir / f"{language}.yml").read_text(encoding="utf-8"))["widget"]
     assert set(labels) == set(english)
     assert all(isinstance(text, str) and text.strip() for text in labels.values())
+
+
+def test_every_language_has_every_suggested_topic_and_wait_phrase() -> None:
+    settings = load_settings()
+    topics = TopicCatalog.load(settings.culture_dir, settings.data_dir / "suggestions.yml")
+    assert topics.problems() == []
+    assert WaitPhrases.load(settings.culture_dir).problems() == []
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_wait_phrases_fill_the_ticket_reply_without_gaps(language: str) -> None:
+    settings = load_settings()
+    catalog = ResponseCatalog.load(settings.domain_path, settings.responses_dir)
+    phrases = WaitPhrases.load(settings.culture_dir)
+    for minutes in (3, 14, 81, 108, 500):
+        message = catalog.render("utter_ticket_created", language, "formal",
+                                 {"ticket_id": "17", "wait": phrases.phrase(minutes, language)})
+        assert message is not None and "{" not in message["text"]
+        assert phrases.phrase(minutes, language) in message["text"]
+    assert phrases.phrase(81, "en") == "about 1½ hours"

@@ -76,8 +76,8 @@ def test_breaker_stops_calls_to_a_failing_provider_and_retries_later(
 
 def test_dead_provider_gives_none() -> None:
     fake = FakeLibreTranslate()
-    url = fake.url  # bound but never started, then closed: connection refused
-    fake.server.server_close()
+    url = fake.url  # bound, then closed before it ever served: connection refused
+    fake.close()
     assert _translator(url).translate("Hello", "en", "tr") is None
 
 

@@ -1,11 +1,13 @@
-"""What the messaging channels share: answers to rejected requests and JSON body checks."""
+"""What the messaging channels share: rejected requests, JSON body checks, chosen buttons."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
+from rasa.shared.core.events import BotUttered, Event, UserUttered
 from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -45,3 +47,25 @@ def with_locale(metadata: dict[str, Any] | None, locale: Any) -> dict[str, Any]:
     if isinstance(locale, str) and locale.strip():
         result["locale"] = locale.strip()
     return result
+
+
+def offered_buttons(events: Sequence[Event]) -> list[dict[str, Any]]:
+    """The buttons of the latest bot message with buttons since the customer last wrote."""
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered) and (event.data or {}).get("buttons"):
+            return list(event.data["buttons"])
+    return []
+
+
+def chosen_payload(text: str, buttons: Sequence[dict[str, Any]]) -> str | None:
+    """The payload of the option a reply like "2" (or "2.", "٢", "２") picks, else None."""
+    answer = text.strip().rstrip(".)")
+    if not answer.isdecimal():
+        return None
+    number = int(answer)
+    if 1 <= number <= len(buttons):
+        payload = buttons[number - 1].get("payload")
+        return payload if isinstance(payload, str) else None
+    return None

@@ -30,7 +30,9 @@ from sanic.response import HTTPResponse
 from bot.channels.common import (
     API_URL_KEY,
     bad_request,
+    chosen_payload,
     json_object,
+    offered_buttons,
     rejected_signature,
     with_locale,
 )
@@ -39,6 +41,10 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram takes at most 64 bytes of callback data; longer payloads (a suggested question
+# in Hindi) travel as "#<button number>" and are looked up in the conversation.
+MAX_CALLBACK_BYTES = 64
+BUTTON_NUMBER_PREFIX = "#"
 
 
 def webhook_secret(access_token: str, configured: str | None = None) -> str:
@@ -99,6 +105,28 @@ class TelegramOutput(telegram.TelegramOutput):
     def __init__(self, access_token: str | None, api_url: str = DEFAULT_API_URL) -> None:
         Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_url))
 
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """Stock inline keyboard; payloads over Telegram's limit go as button numbers."""
+        await super().send_text_with_buttons(
+            recipient_id, text, callback_buttons(buttons), **kwargs
+        )
+
+
+def callback_buttons(buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The buttons with payloads Telegram accepts ("#2" for the second, when one is too long)."""
+    too_long = any(
+        len(str(button.get("payload", "")).encode("utf-8")) > MAX_CALLBACK_BYTES
+        for button in buttons
+    )
+    if not too_long:
+        return buttons
+    return [
+        {**button, "payload": f"{BUTTON_NUMBER_PREFIX}{number}"}
+        for number, button in enumerate(buttons, start=1)
+    ]
+
 
 class TelegramInput(telegram.TelegramInput):
     """Stock Telegram input plus `metadata.locale`, the secret token check and safe updates."""
@@ -138,7 +166,20 @@ class TelegramInput(telegram.TelegramInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The stock routes, guarded by the secret token check, and webhook registration."""
-        webhook = super().blueprint(on_new_message)
+        app_holder: dict[str, Sanic] = {}
+
+        async def with_button_payload(message: UserMessage) -> Any:
+            # A pressed "#2" button means the second button's payload of the last offer.
+            text = message.text or ""
+            agent = getattr(app_holder["app"].ctx, "agent", None) if app_holder else None
+            if text.startswith(BUTTON_NUMBER_PREFIX) and agent and agent.tracker_store:
+                tracker = await agent.tracker_store.retrieve(message.sender_id)
+                events = list(tracker.events) if tracker is not None else []
+                payload = chosen_payload(text[len(BUTTON_NUMBER_PREFIX):], offered_buttons(events))
+                message.text = payload or text
+            return await on_new_message(message)
+
+        webhook = super().blueprint(with_button_payload)
 
         @webhook.middleware("request")
         async def verify(request: Request) -> HTTPResponse | None:
@@ -164,6 +205,7 @@ class TelegramInput(telegram.TelegramInput):
 
         @webhook.listener("before_server_start")
         async def register_webhook(app: Sanic, _: Any) -> None:
+            app_holder["app"] = app
             await self.register_webhook()
 
         return webhook

@@ -23,13 +23,18 @@ from urllib.parse import parse_qs
 
 from rasa.core.channels import twilio
 from rasa.core.channels.channel import UserMessage
-from rasa.shared.core.events import BotUttered, Event, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
-from bot.channels.common import API_URL_KEY, bad_request, rejected_signature
+from bot.channels.common import (
+    API_URL_KEY,
+    bad_request,
+    chosen_payload,
+    offered_buttons,
+    rejected_signature,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,28 +54,6 @@ def numbered_options(text: str, buttons: Sequence[dict[str, Any]]) -> str:
         return text
     lines = [f"{number}. {title}" for number, title in enumerate(titles, start=1)]
     return "\n".join([text, *lines])
-
-
-def offered_buttons(events: Sequence[Event]) -> list[dict[str, Any]]:
-    """The buttons of the latest bot message with buttons since the customer last wrote."""
-    for event in reversed(events):
-        if isinstance(event, UserUttered):
-            break
-        if isinstance(event, BotUttered) and (event.data or {}).get("buttons"):
-            return list(event.data["buttons"])
-    return []
-
-
-def chosen_payload(text: str, buttons: Sequence[dict[str, Any]]) -> str | None:
-    """The payload of the option a reply like "2" (or "2.", "٢", "２") picks, else None."""
-    answer = text.strip().rstrip(".)")
-    if not answer.isdecimal():
-        return None
-    number = int(answer)
-    if 1 <= number <= len(buttons):
-        payload = buttons[number - 1].get("payload")
-        return payload if isinstance(payload, str) else None
-    return None
 
 
 def whatsapp_sender(recipient: str, number: str | None) -> str | None:

@@ -17,6 +17,7 @@ def conversation_language(
     detections: Sequence[Mapping[str, Any]],
     current: str | None,
     requested: str | None = None,
+    default: str = DEFAULT_LANGUAGE,
 ) -> str:
     """The language to continue the conversation in.
 
@@ -29,6 +30,8 @@ def conversation_language(
         detections: the parse results' `language` of the customer's messages, oldest first.
         current: the conversation's language so far, if any.
         requested: a language the customer explicitly asked for.
+        default: the language when nothing says one yet (a button payload such as
+            "/greet" carries no text to detect; the channel's locale then decides).
 
     Returns:
         A supported language tag, or the ISO code of an unsupported language that was
@@ -36,12 +39,17 @@ def conversation_language(
     """
     if requested in SUPPORTED_LANGUAGES:
         return requested  # type: ignore[return-value]
+    # A payload ("/greet") carries no text: the language it got (the locale's) holds only
+    # until the customer writes, and their first words set it as a first message does.
+    detections = [d for d in detections if d.get("name")]
+    if len(detections) == 1 and _is_language(detections[0]):
+        return str(detections[0]["name"])
     if not detections:
-        return current or DEFAULT_LANGUAGE
+        return current or default
     latest = detections[-1]
     name = latest.get("name")
     if not _is_language(latest):
-        return current or DEFAULT_LANGUAGE
+        return current or default
     if current is None or name == current:
         return name
     if len(detections) == 2 and detections[0].get("name") == current:

@@ -48,6 +48,10 @@ class LanguageNames:
                 taken.append(span)
                 found.append((span[0], tag))
         found.sort()
+        tags = {tag for _, tag in found}
+        if "hi-Latn" in tags and tags <= {"hi-Latn", "hi", "en", current}:
+            # "Hindi in English letters, i.e. Hinglish": the names describe one language.
+            return "hi-Latn"
         others = [tag for _, tag in found if tag != current]
         if others:
             return others[0]

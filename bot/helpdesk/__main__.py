@@ -9,6 +9,7 @@ import os
 from bot.config import ensure_secret, load_settings
 from bot.helpdesk.service import create_helpdesk_app
 from bot.helpdesk.store import TicketStore
+from bot.serving import run_app
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def main() -> None:
         unclaimed_after=float(os.environ.get("HELPDESK_UNCLAIMED_SECONDS", "600")) or None,
     )
     logger.info("Helpdesk on http://%s:%d", args.host, args.port)
-    app.run(args.host, args.port, workers=1, access_log=False)
+    run_app(app, args.host, args.port)
 
 
 if __name__ == "__main__":

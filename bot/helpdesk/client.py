@@ -13,7 +13,22 @@ DEFAULT_TIMEOUT_SECONDS = 2.0
 
 
 class HelpdeskUnavailable(Exception):
-    """The helpdesk did not answer, or answered with an error."""
+    """The helpdesk (or another service the outbox delivers to) did not take a call.
+
+    Attributes:
+        status: the HTTP status when the service answered with an error, else None.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+    @property
+    def permanent(self) -> bool:
+        """Whether retrying cannot help: the service refused this very request (4xx)."""
+        return self.status is not None and 400 <= self.status < 500 and self.status not in (
+            408, 425, 429
+        )
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,8 @@ class HelpdeskClient:
             )
         except requests.RequestException as error:
             raise HelpdeskUnavailable(str(error)) from error
-        if response.status_code >= 400:
-            raise HelpdeskUnavailable(f"{method} {path}: HTTP {response.status_code}")
+        if not 200 <= response.status_code < 300:
+            raise HelpdeskUnavailable(
+                f"{method} {path}: HTTP {response.status_code}", response.status_code
+            )
         return response.json()

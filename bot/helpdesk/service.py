@@ -122,9 +122,21 @@ class RasaBridge:
             conversation_id, "tracker/events", events, {"execute_side_effects": "true"}
         )
 
-    async def run_action(self, conversation_id: str, action: str) -> bool:
-        """Runs an action (e.g. a response, rendered in the customer's language) in Rasa."""
-        return await self._post(conversation_id, "execute", {"name": action})
+    async def say(
+        self, conversation_id: str, response: str, slots: Mapping[str, Any]
+    ) -> bool:
+        """Sets `slots`, then lets the bot say `response` in the customer's language.
+
+        The slots come first so that the reply's placeholders ({ticket_id}) are filled
+        from them. Rasa's /execute does not listen afterwards; without a listen the rules
+        would not match the customer's next message, so one is appended.
+        """
+        events = [{"event": "slot", "name": name, "value": value} for name, value in slots.items()]
+        if events and not await self.post_events(conversation_id, events):
+            return False
+        said = await self._post(conversation_id, "execute", {"name": response})
+        listen = [{"event": "action", "name": "action_listen"}]
+        return said and await self.post_events(conversation_id, listen)
 
     async def _post(
         self, conversation_id: str, endpoint: str, body: Any,
@@ -178,10 +190,9 @@ async def notify_unclaimed(store: TicketStore, bridge: RasaBridge, after: float)
         already = any(n.get("text") == UNCLAIMED_NOTE for n in ticket["notes"])
         if not ticket["handoff_active"] or ticket["assignee"] or waited < after or already:
             continue
-        conversation = ticket["conversation_id"]
-        listen = [{"event": "action", "name": "action_listen"}]
-        if await bridge.run_action(conversation, "utter_handoff_no_agent_yet") and (
-            await bridge.post_events(conversation, listen)
+        if await bridge.say(
+            ticket["conversation_id"], "utter_handoff_no_agent_yet",
+            {"ticket_id": str(ticket["id"])},
         ):
             await _run(store.add_message, ticket["id"], "note", UNCLAIMED_NOTE,
                        ASSISTANT_AUTHOR)
@@ -334,28 +345,21 @@ def create_helpdesk_app(
     @app.post("/api/tickets/<ticket_id:int>/resolve")
     async def resolve(request: Request, ticket_id: int) -> HTTPResponse:
         ticket = _found(await _run(store.resolve, ticket_id))
-        delivered = await _return_to_bot(ticket["conversation_id"], "utter_ask_csat")
+        # The rating question names the ticket: its number comes from the slot set here.
+        delivered = await bridge.say(
+            ticket["conversation_id"], "utter_ask_csat",
+            {"handoff_active": False, "ticket_id": str(ticket["id"])},
+        )
         return _json({"ticket": ticket, "delivered": delivered})
 
     @app.post("/api/tickets/<ticket_id:int>/handback")
     async def hand_back(request: Request, ticket_id: int) -> HTTPResponse:
         ticket = _found(await _run(store.hand_back, ticket_id))
-        delivered = await _return_to_bot(ticket["conversation_id"])
+        delivered = await bridge.say(
+            ticket["conversation_id"], "utter_back_to_bot",
+            {"handoff_active": False, "ticket_id": str(ticket["id"])},
+        )
         return _json({"ticket": ticket, "delivered": delivered})
-
-    async def _return_to_bot(conversation_id: str, say: str = "utter_back_to_bot") -> bool:
-        """Ends the handoff in Rasa and lets the bot speak, in the customer's language.
-
-        After a hand-back the bot says it is back; after a resolve it asks for a rating.
-        """
-        events = [{"event": "slot", "name": "handoff_active", "value": False}]
-        if not await bridge.post_events(conversation_id, events):
-            return False
-        said = await bridge.run_action(conversation_id, say)
-        # /execute does not listen afterwards; without it the rules would not match the
-        # customer's next message.
-        listen = [{"event": "action", "name": "action_listen"}]
-        return said and await bridge.post_events(conversation_id, listen)
 
     @app.post("/api/tickets/<ticket_id:int>/csat")
     async def csat(request: Request, ticket_id: int) -> HTTPResponse:

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.languages import SUPPORTED_LANGUAGES, language_from_locale
+from bot.languages import SUPPORTED_LANGUAGES, locale_languages
+from bot.nlu.char_ngram_model import CharNgramModel
 from bot.nlu.language_identifier import LanguageIdentifier
 
 logger = logging.getLogger(__name__)
 
 LANGUAGE = "language"
 LOCALE_WEIGHT_KEY = "locale_weight"
-TRUSTED_TYPE_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
+PREVIOUS_WEIGHT_KEY = "previous_weight"
+# Rasa's button payloads: "/intent" with optional entities, e.g. '/affirm{"csat_score": "4"}'.
+_INTENT_PAYLOAD = re.compile(r"^/[\w\-/]+(\{.*\})?$", re.DOTALL)
 
 
 @DefaultV1Recipe.register(
@@ -29,20 +34,20 @@ TRUSTED_TYPE_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
 class LanguageDetector(GraphComponent):
     """Detects each message's language; training examples take it from their metadata."""
 
-    MODEL_FILENAME = "char_model.skops"
-
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """Returns the default config (see parent class for full docstring)."""
         return {
             # How many times likelier the language of the channel's locale is.
             LOCALE_WEIGHT_KEY: 3.0,
+            # How many times likelier the conversation's language so far is ("ok" keeps it).
+            PREVIOUS_WEIGHT_KEY: 3.0,
         }
 
     @staticmethod
     def required_packages() -> List[Text]:
         """Packages this component imports."""
-        return ["langdetect", "sklearn", "skops"]
+        return ["langdetect", "sklearn"]
 
     def __init__(
         self,
@@ -55,9 +60,7 @@ class LanguageDetector(GraphComponent):
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
-        self.identifier = identifier or LanguageIdentifier(
-            locale_weight=config[LOCALE_WEIGHT_KEY]
-        )
+        self.identifier = identifier or _identifier(config)
 
     @classmethod
     def create(
@@ -101,23 +104,33 @@ class LanguageDetector(GraphComponent):
                 example.set(LANGUAGE, self.identifier.identify(example.get(TEXT)).as_dict())
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
-        """Adds `language` to each message's parse result."""
+    def process(
+        self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None
+    ) -> List[Message]:
+        """Adds `language` to each message's parse result.
+
+        The channel's locale and the conversation's language so far (the `language` slot
+        of `tracker`, which Rasa passes in) are priors: they decide short messages.
+        """
+        previous = tracker.get_slot(LANGUAGE) if tracker is not None else None
+        previous = previous if previous in SUPPORTED_LANGUAGES else None
         for message in messages:
             text = message.get(TEXT) or ""
+            if _INTENT_PAYLOAD.match(text):
+                text = ""  # a button payload such as "/greet" is no language at all
             metadata = message.get("metadata") or {}
             locale = metadata.get("locale") if isinstance(metadata, dict) else None
-            guess = self.identifier.identify(text, locale_language=language_from_locale(locale))
+            guess = self.identifier.identify(
+                text, locale_language=locale_languages(locale), previous=previous
+            )
             message.set(LANGUAGE, guess.as_dict(), add_to_output=True)
         return messages
 
     def _persist(self) -> None:
         if self.identifier.char_model is None:
             return
-        import skops.io as sio
-
         with self._model_storage.write_to(self._resource) as model_dir:
-            sio.dump(self.identifier.char_model, model_dir / self.MODEL_FILENAME)
+            self.identifier.char_model.save(model_dir)
 
     @classmethod
     def load(
@@ -129,20 +142,19 @@ class LanguageDetector(GraphComponent):
         **kwargs: Any,
     ) -> LanguageDetector:
         """Loads the trained n-gram model (see parent class for full docstring)."""
-        import skops.io as sio
-
-        identifier = LanguageIdentifier(locale_weight=config[LOCALE_WEIGHT_KEY])
+        identifier = _identifier(config)
         try:
             with model_storage.read_from(resource) as model_dir:
-                path = model_dir / cls.MODEL_FILENAME
-                untrusted = sio.get_untrusted_types(file=path)
-                unexpected = [t for t in untrusted if not t.startswith(TRUSTED_TYPE_PREFIXES)]
-                if unexpected:
-                    raise ValueError(f"unexpected types in {path}: {unexpected}")
-                identifier.char_model = sio.load(path, trusted=untrusted)
+                identifier.char_model = CharNgramModel.load(model_dir)
         except (ValueError, FileNotFoundError) as error:
             logger.warning("%s loads without its n-gram model: %s", cls.__name__, error)
         return cls(config, model_storage, resource, identifier)
+
+
+def _identifier(config: Dict[Text, Any]) -> LanguageIdentifier:
+    return LanguageIdentifier(
+        locale_weight=config[LOCALE_WEIGHT_KEY], previous_weight=config[PREVIOUS_WEIGHT_KEY]
+    )
 
 
 def example_language(example: Message) -> str | None:

@@ -11,20 +11,18 @@ from the conversation's language so far. The weights were tuned on MASSIVE dev
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langdetect import DetectorFactory, detect_langs
 from langdetect.lang_detect_exception import LangDetectException
 
 from bot.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 from bot.nlu import MAX_ANALYSED_CHARS
+from bot.nlu.char_ngram_model import CharNgramModel
 from bot.nlu.scripts import dominant_script, script_counts
-
-if TYPE_CHECKING:
-    from sklearn.pipeline import Pipeline
 
 LATIN_LANGUAGES: tuple[str, ...] = ("en", "es", "fr", "de", "pt", "it", "hi-Latn")
 UNDETERMINED = "und"
@@ -39,6 +37,8 @@ _FOREIGN_SCRIPT_DEFAULT = {
 }
 # Below this many letters a text says too little to be called an unsupported language.
 _MIN_LETTERS_FOR_FOREIGN = 24
+# Up to this many Han characters without kana can be Japanese as well as Chinese.
+_FEW_HAN = 3
 # langdetect knows nothing about romanized Hindi: give it a neutral probability.
 _LANGDETECT_NEUTRAL = 0.1
 _LANGDETECT_FLOOR = 0.02
@@ -90,73 +90,83 @@ class LanguageIdentifier:
 
     def __init__(
         self,
-        char_model: Pipeline | None = None,
+        char_model: CharNgramModel | None = None,
         locale_weight: float = 3.0,
         previous_weight: float = 3.0,
+        default_weight: float = 2.0,
     ) -> None:
         """Creates an identifier.
 
         Args:
-            char_model: a fitted sklearn pipeline text -> language tag with predict_proba,
-                or None to rely on script and langdetect alone.
+            char_model: a fitted character n-gram model, or None to rely on script,
+                lingua and langdetect alone.
             locale_weight: how many times likelier the channel locale's language is.
             previous_weight: how many times likelier the conversation's language is.
+            default_weight: how many times likelier the shop's default language is when
+                neither a locale nor an earlier message says anything ("hi" is English,
+                not Hinglish, in a conversation that starts with it).
         """
         self.char_model = char_model
         self.locale_weight = locale_weight
         self.previous_weight = previous_weight
+        self.default_weight = default_weight
         DetectorFactory.seed = 0
 
     @staticmethod
-    def fit_char_model(texts: Sequence[str], labels: Sequence[str]) -> Pipeline:
+    def fit_char_model(texts: Sequence[str], labels: Sequence[str]) -> CharNgramModel:
         """Fits the character n-gram model on labelled texts (our NLU training data)."""
-        from sklearn.feature_extraction.text import CountVectorizer
-        from sklearn.naive_bayes import MultinomialNB
-        from sklearn.pipeline import Pipeline
-
-        model = Pipeline(
-            [
-                ("ngrams", CountVectorizer(analyzer="char_wb", ngram_range=(1, 4), min_df=2)),
-                ("nb", MultinomialNB(alpha=0.1)),
-            ]
-        )
-        model.fit(list(texts), list(labels))
-        return model
+        return CharNgramModel.fit(texts, labels)
 
     def identify(
-        self, text: str, locale_language: str | None = None, previous: str | None = None
+        self, text: str, locale_language: str | Collection[str] | None = None,
+        previous: str | None = None,
     ) -> LanguageGuess:
         """Identifies the language of `text`.
 
         Args:
             text: the customer's message.
-            locale_language: the supported language of the channel's locale, if known.
+            locale_language: the supported language(s) the channel's locale makes likely
+                (bot.languages.locale_languages), if known.
             previous: the conversation's language so far, if any.
 
         Returns:
             The best guess with its confidence.
         """
         text = text[:MAX_ANALYSED_CHARS]
+        if isinstance(locale_language, str):  # one tag; Hindi readers may type Hinglish
+            likely = {locale_language, "hi-Latn"} if locale_language == "hi" else {locale_language}
+        else:
+            likely = set(locale_language or ())
         counts = script_counts(text)
         letters = sum(counts.values())
         if letters == 0:
-            name = previous or locale_language or DEFAULT_LANGUAGE
+            from_locale = sorted(likely, key=lambda tag: tag == "hi-Latn")[:1]
+            name = previous or (from_locale[0] if from_locale else DEFAULT_LANGUAGE)
             return LanguageGuess(name, 0.0, name in SUPPORTED_LANGUAGES)
 
         script = dominant_script(counts)
         if script in ("kana", "han"):
-            return self._identify_cjk(text, counts)
+            return self._identify_cjk(text, counts, likely, previous)
         if script == "devanagari":
             return self._identify_with_foreign_check(text, "hi", {"mr", "ne"}, letters)
         if script == "arabic":
             return self._identify_with_foreign_check(text, "ar", {"fa", "ur"}, letters)
         if script != "latin":
             return self._identify_foreign_script(text, script)
-        return self._identify_latin(text, letters, locale_language, previous)
+        return self._identify_latin(text, letters, likely, previous)
 
-    def _identify_cjk(self, text: str, counts: dict[str, int]) -> LanguageGuess:
+    def _identify_cjk(
+        self, text: str, counts: dict[str, int], likely: set[str], previous: str | None
+    ) -> LanguageGuess:
         if counts.get("kana", 0) > 0:
             return LanguageGuess("ja", 0.99, True)
+        # A few Han characters alone ("二", "了解") are the same in Japanese and Chinese: the
+        # conversation, else the locale, decides, without evidence to switch languages.
+        if counts.get("han", 0) <= _FEW_HAN:
+            context = previous if previous in ("ja", "zh") else next(
+                (tag for tag in ("ja", "zh") if tag in likely), None)
+            if context is not None:
+                return LanguageGuess(context, 0.5, True)
         # Han only: Chinese, unless lingua finds Japanese kanji usage (no kana is rare).
         japanese = lingua_probabilities(text, ("ja", "zh")).get("ja", 0.0)
         if japanese > 0.9:
@@ -188,7 +198,7 @@ class LanguageIdentifier:
         return LanguageGuess(_FOREIGN_SCRIPT_DEFAULT.get(script, UNDETERMINED), 0.9, False)
 
     def _identify_latin(
-        self, text: str, letters: int, locale_language: str | None, previous: str | None
+        self, text: str, letters: int, likely: set[str], previous: str | None
     ) -> LanguageGuess:
         model_probs = self._model_probabilities(text, LATIN_LANGUAGES)
         detected = langdetect_probabilities(text)
@@ -206,12 +216,13 @@ class LanguageIdentifier:
             if model_probs:
                 score += _MODEL_WEIGHT * math.log(max(model_probs.get(language, 0.0), _MODEL_FLOOR))
             score *= strength
-            if language == locale_language or (
-                locale_language == "hi" and language == "hi-Latn"
-            ):
+            if language in likely:
                 score += math.log(self.locale_weight)
             if language == previous:
                 score += math.log(self.previous_weight)
+            elif previous is None and not likely and language == DEFAULT_LANGUAGE:
+                # Only where the text itself says little: it never outweighs real evidence.
+                score += math.log(self.default_weight) * (1.0 - strength)
             scores[language] = score
         best, confidence = _softmax_best(scores)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 
@@ -61,3 +62,8 @@ def dominant_script(counts: Mapping[str, int]) -> str:
         if letters >= _MIN_NON_LATIN_LETTERS or "latin" not in counts:
             return script
     return "latin"
+
+
+def has_content(text: str) -> bool:
+    """Whether a text holds a letter, a digit or a symbol such as an emoji (not just "?!")."""
+    return any(char.isalnum() or unicodedata.category(char) == "So" for char in text)

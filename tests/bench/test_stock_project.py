@@ -67,7 +67,6 @@ def test_built_project_from_our_files_is_valid_rasa_data(tmp_path: Path) -> None
 
     built = stock_project.build_stock_project(tmp_path, {"DIETClassifier": 1})
     domain = Domain.from_path(str(built["domain"]))
-    assert "order_status_form" in domain.form_names
     assert "language" not in domain.slots and "order_id" in [s.name for s in domain.slots]
     reader = YAMLStoryReader(domain)
     steps = reader.read_from_file(str(tmp_path / "data" / "rules.yml"))

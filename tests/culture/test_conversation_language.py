@@ -40,3 +40,13 @@ def test_unsupported_language_follows_the_same_rules() -> None:
     assert conversation_language([d("es"), turkish, turkish], "es") == "tr"
     assert conversation_language([d("es"), unsure], "es") == "es"
     assert conversation_language([{"name": "und", "confidence": 0.9}], None) == "en"
+
+
+def test_a_payload_without_text_takes_the_default_it_is_given() -> None:
+    assert conversation_language([{}], None, default="hi") == "hi"
+    assert conversation_language([{}], "de", default="hi") == "de"
+
+
+def test_the_first_written_message_sets_the_language_a_payload_got_from_the_locale() -> None:
+    hinglish = {"name": "hi-Latn", "confidence": 0.35}
+    assert conversation_language([{}, hinglish], "hi") == "hi-Latn"

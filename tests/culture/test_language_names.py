@@ -34,5 +34,11 @@ def test_prefers_a_language_other_than_the_current_one(names: LanguageNames) -> 
     assert names.requested_language("English is hard, French please", current="en") == "fr"
 
 
+def test_hindi_and_english_named_beside_hinglish_mean_hinglish(names: LanguageNames) -> None:
+    text = "اكتب لي هندي بس بحروف إنجليزية، يعني Hinglish"
+    assert names.requested_language(text, current="ar") == "hi-Latn"
+    assert names.requested_language("Hindi please, not English", current="en") == "hi"
+
+
 def test_no_language_named(names: LanguageNames) -> None:
     assert names.requested_language("can we switch the language?") is None

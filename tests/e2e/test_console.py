@@ -28,7 +28,7 @@ from bot.config import PROJECT_ROOT
 from bot.helpdesk.service import create_helpdesk_app
 from bot.helpdesk.store import TicketStore
 from tests.browser import ARTIFACTS, WAIT_MS, expect
-from tests.helpdesk.test_service import API_TOKEN, AUTH, RASA_TOKEN, FakeRasa, serving
+from tests.helpdesk.conftest import API_TOKEN, AUTH, RASA_TOKEN, FakeRasa, serving
 
 STATIC = PROJECT_ROOT / "bot" / "helpdesk" / "static"
 AGENT = "Mia Agent"
@@ -441,7 +441,8 @@ def test_hand_back_to_bot(console: Console) -> None:
     expect(page.locator("#ticket-handoff")).to_have_text("with the bot")
     expect(page.get_by_role("button", name="Hand back to bot")).to_be_disabled()
     slot = ("/conversations/grahak-hi-1/tracker/events",
-            [{"event": "slot", "name": "handoff_active", "value": False}])
+            [{"event": "slot", "name": "handoff_active", "value": False},
+             {"event": "slot", "name": "ticket_id", "value": str(desk.ticket("hi")["id"])}])
     assert wait_for(lambda: slot in desk.events()), desk.events()
     assert desk.ticket("hi")["handoff_active"] is False
     no_unexpected_errors(console)
@@ -455,7 +456,8 @@ def test_resolve(console: Console) -> None:
     expect(page.locator("#ticket-status")).to_have_text("resolved")
     expect(page.get_by_role("button", name="Resolve")).to_be_disabled()
     slot = ("/conversations/kunde-de-1/tracker/events",
-            [{"event": "slot", "name": "handoff_active", "value": False}])
+            [{"event": "slot", "name": "handoff_active", "value": False},
+             {"event": "slot", "name": "ticket_id", "value": str(desk.ticket("de")["id"])}])
     assert wait_for(lambda: slot in desk.events()), desk.events()
     assert desk.ticket("de")["status"] == "resolved"
     no_unexpected_errors(console)

@@ -21,7 +21,7 @@ from bot.helpdesk.service import create_helpdesk_app
 from bot.helpdesk.store import TicketStore
 from bot.workspace.nlu_files import training_examples
 from tests.browser import ARTIFACTS, WAIT_MS, expect
-from tests.helpdesk.test_service import API_TOKEN, RASA_TOKEN, serving
+from tests.helpdesk.conftest import API_TOKEN, RASA_TOKEN, serving
 from tests.workspace.helpers import (
     copy_project,
     demo_conversations,

@@ -7,12 +7,10 @@ text comes back as "[<target>] <text>", so tests can see it went through the pro
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.fakes.http import LocalServer, QuietHandler
 
 PHRASEBOOK: dict[tuple[str, str, str], str] = {
     ("tr", "en", "merhaba, siparişim nerede? kargo takip numarası alabilir miyim?"):
@@ -31,43 +29,26 @@ class FakeLibreTranslate:
         self.requests: list[dict[str, str]] = []
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode("utf-8") if length else ""
+                body = self.body().decode("utf-8")
                 params = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
                 params.update({k: v[0] for k, v in parse_qs(body).items()})
                 fake.requests.append(params)
                 if urlparse(self.path).path != "/translate":
-                    self._send(404, {"error": "Not Found"})
+                    self.send_json(404, {"error": "Not Found"})
                 elif fake.mode == "error":
-                    self._send(500, {"error": "internal error"})
+                    self.send_json(500, {"error": "internal error"})
                 elif fake.mode == "slow":
                     time.sleep(5)
-                    self._send(200, {"translatedText": "too late"})
+                    self.send_json(200, {"translatedText": "too late"})
                 elif not params.get("q"):
-                    self._send(400, {"error": "Invalid request: missing q parameter"})
+                    self.send_json(400, {"error": "Invalid request: missing q parameter"})
                 else:
-                    self._send(200, {"translatedText": fake.translate(params)})
+                    self.send_json(200, {"translatedText": fake.translate(params)})
 
-            def _send(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode("utf-8")
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting (slow mode)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._server = LocalServer(Handler)
+        self.url = f"{self._server.url}/"
 
     @staticmethod
     def translate(params: dict[str, str]) -> str:
@@ -77,10 +58,13 @@ class FakeLibreTranslate:
 
     def start(self) -> FakeLibreTranslate:
         """Starts serving."""
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
         """Stops serving and frees the port."""
-        self.server.shutdown()
-        self.server.server_close()
+        self._server.stop()
+
+    def close(self) -> None:
+        """Frees the port of a server that never started."""
+        self._server.close()

@@ -8,215 +8,28 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, unquote, urlparse
 
 import pytest
 import requests
-from sanic import Sanic
 
 from bot.config import PROJECT_ROOT
 from bot.helpdesk.service import RasaBridge, create_helpdesk_app, notify_unclaimed
 from bot.helpdesk.store import TicketStore
-
-API_TOKEN = "helpdesk-test-token"
-RASA_TOKEN = "rasa-test-token"
-AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
-
-
-class FakeRasa:
-    """Rasa's HTTP API (GET /, POST .../tracker/events) and the action server's /health.
-
-    Records every tracker-events call; `mode` "error" answers them with HTTP 500.
-    """
-
-    def __init__(self) -> None:
-        self.mode = "ok"
-        self.calls: list[dict[str, Any]] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                path = urlparse(self.path).path
-                if path == "/":
-                    self._send(200, "Hello from Rasa: 3.6.20", "text/plain")
-                elif path == "/health":
-                    self._send(200, json.dumps({"status": "ok"}))
-                else:
-                    self._send(404, json.dumps({"error": "not found"}))
-
-            def do_POST(self) -> None:
-                url = urlparse(self.path)
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                fake.calls.append({
-                    "path": unquote(url.path),
-                    "raw_path": url.path,
-                    "query": {k: v[0] for k, v in parse_qs(url.query).items()},
-                    "body": json.loads(body),
-                })
-                if fake.mode == "error":
-                    self._send(500, json.dumps({"error": "boom"}))
-                else:
-                    self._send(200, json.dumps({"sender_id": "x", "events": []}))
-
-            def _send(self, status: int, text: str, content_type: str = "application/json") -> None:
-                data = text.encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def dead_url() -> str:
-    """A localhost URL where nothing listens."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
-
-
-@contextmanager
-def serving(app: Sanic) -> Iterator[str]:
-    """Runs the app on a free 127.0.0.1 port, in a thread with its own event loop."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            server = loop.run_until_complete(
-                app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
-            )
-            loop.run_until_complete(server.startup())
-            loop.run_until_complete(server.before_start())
-            loop.run_until_complete(server.after_start())
-        except BaseException as error:
-            failures.append(error)
-            ready.set()
-            return
-        ready.set()
-        loop.run_forever()
-        loop.run_until_complete(server.before_stop())
-        loop.run_until_complete(server.close())
-        for connection in server.connections:
-            connection.close_if_idle()
-        loop.run_until_complete(server.after_stop())
-        loop.close()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    ready.wait(30)
-    if failures:
-        raise failures[0]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(30)
-        sock.close()
-
-
-@pytest.fixture(autouse=True)
-def sanic_test_mode(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lets one process start several Sanic apps, as sanic's own test client does.
-
-    Sanic 21.12 rewrites (touches up) its request methods on each start; the second start
-    fails unless test mode keeps the originals.
-    """
-    monkeypatch.setattr(Sanic, "test_mode", True)
-
-
-@pytest.fixture
-def rasa() -> Iterator[FakeRasa]:
-    fake = FakeRasa()
-    yield fake
-    fake.stop()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[TicketStore]:
-    ticket_store = TicketStore(f"sqlite:///{tmp_path / 'helpdesk.db'}")
-    yield ticket_store
-    ticket_store.close()
-
-
-def start(store: TicketStore, rasa_url: str, action_url: str) -> Any:
-    app = create_helpdesk_app(
-        store, API_TOKEN, rasa_url, RASA_TOKEN, action_url, name=f"helpdesk_{uuid.uuid4().hex}"
-    )
-    return serving(app)
-
-
-@pytest.fixture
-def helpdesk(store: TicketStore, rasa: FakeRasa) -> Iterator[str]:
-    """The service with Rasa and the action server up (both played by FakeRasa)."""
-    with start(store, rasa.url, rasa.url) as url:
-        yield url
-
-
-@pytest.fixture
-def lonely_helpdesk(store: TicketStore) -> Iterator[str]:
-    """The service with neither Rasa nor the action server listening."""
-    with start(store, dead_url(), dead_url()) as url:
-        yield url
-
-
-def ticket_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "conversation_id": f"conv-{uuid.uuid4().hex[:8]}",
-        "channel": "socketio",
-        "customer": {"id": "7", "name": "Layla", "tier": "standard"},
-        "language": "ar",
-        "register": "formal",
-        "frustration": 0.2,
-        "topic": "refund_time",
-        "subject": "استرداد",
-        "summary": "intent=request_human",
-        "transcript": [
-            {"role": "customer", "text": "أين استرداد أموالي؟ <b>😡</b>", "at": "2025-03-01T09:00:00Z"},
-            {"role": "bot", "text": "سأحولك إلى موظف.", "at": 1740819601.5},
-        ],
-    }
-    body.update(overrides)
-    return body
-
-
-def create(url: str, key: str | None = None, **overrides: Any) -> requests.Response:
-    return requests.post(
-        f"{url}/api/tickets", json=ticket_body(**overrides),
-        headers={**AUTH, "Idempotency-Key": key or uuid.uuid4().hex}, timeout=10,
-    )
-
-
-def post(url: str, path: str, body: Any = None,
-         headers: dict[str, str] | None = None) -> requests.Response:
-    return requests.post(f"{url}{path}", json=body, headers={**AUTH, **(headers or {})}, timeout=10)
-
+from tests.helpdesk.conftest import (
+    API_TOKEN,
+    AUTH,
+    RASA_TOKEN,
+    FakeRasa,
+    create,
+    dead_url,
+    post,
+    start,
+    ticket_body,
+)
 
 # --- auth -----------------------------------------------------------------------------
 
@@ -390,7 +203,8 @@ def test_agent_reply_is_delivered_through_rasa(helpdesk: str, rasa: FakeRasa) ->
     assert handback.json()["ticket"]["handoff_active"] is False
     back_to_bot = [
         (f"/conversations/{conversation}/tracker/events",
-         [{"event": "slot", "name": "handoff_active", "value": False}]),
+         [{"event": "slot", "name": "handoff_active", "value": False},
+          {"event": "slot", "name": "ticket_id", "value": str(ticket["id"])}]),
         (f"/conversations/{conversation}/execute", {"name": "utter_back_to_bot"}),
         (f"/conversations/{conversation}/tracker/events",
          [{"event": "action", "name": "action_listen"}]),
@@ -606,6 +420,8 @@ def test_unclaimed_handoff_gets_one_honest_update(store: TicketStore, rasa: Fake
         assert pool.submit(asyncio.run, notify_three_times()).result() == [0, 1, 0]
     conversation = waiting["conversation_id"]
     assert [(c["path"], c["body"]) for c in rasa.calls] == [
+        (f"/conversations/{conversation}/tracker/events",
+         [{"event": "slot", "name": "ticket_id", "value": str(waiting["id"])}]),
         (f"/conversations/{conversation}/execute", {"name": "utter_handoff_no_agent_yet"}),
         (f"/conversations/{conversation}/tracker/events",
          [{"event": "action", "name": "action_listen"}]),

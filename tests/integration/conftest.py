@@ -18,7 +18,7 @@ import requests
 
 from bot.config import PROJECT_ROOT
 from bot.culture.catalog import ResponseCatalog
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from bot.training import latest_model
 from tests.fakes.libretranslate import FakeLibreTranslate
 from tests.integration.channels.platform_api import (
@@ -109,11 +109,11 @@ class Customer:
         self.sender = f"test-{uuid.uuid4().hex[:12]}"
         self.metadata = metadata or {}
 
-    def say(self, text: str) -> list[dict[str, Any]]:
+    def say(self, text: str, timeout: float = 30) -> list[dict[str, Any]]:
         reply = requests.post(
             f"{self.stack.rasa_url}/webhooks/rest/webhook",
             json={"sender": self.sender, "message": text, "metadata": self.metadata},
-            timeout=30,
+            timeout=timeout,
         )
         assert reply.status_code == 200, reply.text
         return reply.json()
@@ -155,6 +155,7 @@ ACKNOWLEDGEMENTS = (
     "utter_acknowledge_frustration",
     "utter_acknowledge_frustration_strong",
     "utter_acknowledge_frustration_waiting",
+    "utter_acknowledge_abuse",
 )
 
 
@@ -169,3 +170,11 @@ def is_reply(catalog: ResponseCatalog, message: dict[str, Any], key: str, langua
 def is_acknowledgement(catalog: ResponseCatalog, message: dict[str, Any], language: str) -> bool:
     """Whether `message` is one of the empathy replies sent before an answer."""
     return any(is_reply(catalog, message, key, language) for key in ACKNOWLEDGEMENTS)
+
+
+def is_before_the_answer(
+    catalog: ResponseCatalog, message: dict[str, Any], language: str
+) -> bool:
+    """Empathy, or the offer of a person that abuse or persistent frustration brings."""
+    return is_acknowledgement(catalog, message, language) or is_reply(
+        catalog, message, "utter_offer_human", language)

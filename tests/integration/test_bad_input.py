@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from tests.integration.conftest import TOKEN, Customer
 
 pytestmark = pytest.mark.integration

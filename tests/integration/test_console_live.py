@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from bot.culture.catalog import ResponseCatalog
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from tests.browser import ARTIFACTS, WAIT_MS, expect
 from tests.integration.conftest import HELPDESK_TOKEN, TOKEN, Customer, is_reply
 

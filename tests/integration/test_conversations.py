@@ -9,8 +9,8 @@ import requests
 
 from bot.culture.catalog import ResponseCatalog
 from bot.languages import SUPPORTED_LANGUAGES
-from bot.launcher import AssistantStack
-from tests.integration.conftest import TOKEN, Customer, assert_reply, is_acknowledgement
+from bot.topology import AssistantStack
+from tests.integration.conftest import TOKEN, Customer, assert_reply, is_before_the_answer
 from tests.nlu_data import training_examples
 from tests.test_content import FAQ_TOPICS
 
@@ -58,7 +58,7 @@ def test_every_faq_topic_in_every_language(
         # Some examples are informal; cultures that mirror the customer then answer so.
         # Some sound annoyed and rightly get an acknowledgement first.
         register = customer.slots()["formality"]
-        replies = [r for r in replies if not is_acknowledgement(catalog, r, language)]
+        replies = [r for r in replies if not is_before_the_answer(catalog, r, language)]
         assert len(replies) == 2, replies
         assert_reply(catalog, replies[0], f"utter_faq/{topic}", language, register)
         assert_reply(catalog, replies[1], "utter_did_that_help", language, register)

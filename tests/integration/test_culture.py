@@ -9,7 +9,7 @@ import requests
 
 from bot.culture.catalog import ResponseCatalog
 from bot.culture.profiles import CultureProfiles
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from tests.fakes.libretranslate import FakeLibreTranslate
 from tests.integration.conftest import TOKEN, Customer, assert_reply
 

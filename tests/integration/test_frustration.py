@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.culture.catalog import ResponseCatalog
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from tests.integration.conftest import Customer, assert_reply, is_acknowledgement, is_reply
 
 pytestmark = pytest.mark.integration

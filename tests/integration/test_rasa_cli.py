@@ -26,8 +26,6 @@ def run_rasa(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProces
 # retrieval intent `faq` being declared in the domain as its docs ask. Nothing else may warn.
 _UNUSED_RESPONSE = re.compile(r"The utterance '(utter_\w+)' is not used in any story or rule")
 _KNOWN_HARMLESS = ("duplicated intents have been found across multiple domain files: faq",)
-# utter_ask_order_id is sent by order_status_form.
-_RESERVED_RESPONSES = {"utter_ask_order_id"}
 
 
 def responses_sent_by_actions() -> set[str]:
@@ -48,10 +46,7 @@ def test_training_data_is_valid() -> None:
             continue
         unused = _UNUSED_RESPONSE.search(line)
         name = unused.group(1) if unused else None
-        if name and (
-            name in _RESERVED_RESPONSES
-            or any(name.startswith(sent) for sent in sent_by_actions)
-        ):
+        if name and any(name.startswith(sent) for sent in sent_by_actions):
             continue
         unexpected.append(line)
     assert unexpected == []

@@ -13,7 +13,7 @@ import requests
 import socketio
 
 from bot.channels.socketio import ERROR_EVENT
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from tests.integration.conftest import TOKEN
 
 pytestmark = pytest.mark.integration
@@ -85,7 +85,8 @@ def customer_metadata(event: dict[str, Any]) -> dict[str, Any]:
 def widget(stack: AssistantStack) -> Iterator[WidgetClient]:
     client = WidgetClient(stack)
     yield client
-    client.client.disconnect()
+    # abort: a polite disconnect waits for the pending long poll (up to 30 s).
+    client.client.eio.disconnect(abort=True)
 
 
 def test_session_custom_data_becomes_metadata(widget: WidgetClient) -> None:

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from bot.culture.catalog import ResponseCatalog
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from tests.browser import ARTIFACTS, WAIT_MS, expect
 from tests.integration.conftest import HELPDESK_TOKEN, TOKEN
 
@@ -109,7 +109,8 @@ def test_german_browser_gets_a_formal_german_answer_and_its_metadata_reaches_ras
     shop.wait_for_reply(shown_as(catalog, "utter_did_that_help", "de", "formal"))
 
     tracker = shop.tracker()
-    [user] = [e for e in tracker["events"] if e["event"] == "user"]
+    greet, user = [e for e in tracker["events"] if e["event"] == "user"]
+    assert greet["text"] == "/greet"  # sent by the widget when the chat opens
     assert user["input_channel"] == "socketio"
     assert user["metadata"]["locale"] == "de-DE"
     assert user["metadata"]["timezone"] == "Europe/Berlin"
@@ -140,7 +141,7 @@ def test_reloading_the_page_keeps_the_conversation(
     shop.send("Combien de temps prend le remboursement ?")
     shop.wait_for_reply(shown_as(catalog, "utter_faq/refund_time", "fr", "formal"))
     users = [e["text"] for e in shop.tracker()["events"] if e["event"] == "user"]
-    assert users == ["Quels moyens de paiement acceptez-vous ?",
+    assert users == ["/greet", "Quels moyens de paiement acceptez-vous ?",
                      "Combien de temps prend le remboursement ?"]
 
 
@@ -150,10 +151,10 @@ def test_signed_in_customer_is_greeted_by_name(open_storefront: Any) -> None:
         shop.page.locator("#demo-customer").select_option(label="Herr Jonas Müller")
     shop.ensure_open()
     shop.send("Guten Tag")
-    expect(shop.page.locator(".rw-response").first).to_contain_text(
+    expect(shop.page.locator(".rw-response").last).to_contain_text(
         "Herr Müller", timeout=REPLY_WAIT_MS
     )
-    [user] = [e for e in shop.tracker()["events"] if e["event"] == "user"]
+    user = [e for e in shop.tracker()["events"] if e["event"] == "user"][-1]
     assert user["metadata"]["customer"] == {"id": "c-1001", "name": "Jonas Müller", "title": "Herr"}
 
 

@@ -26,10 +26,10 @@ from sanic import Sanic
 from bot.helpdesk.service import create_helpdesk_app
 from bot.helpdesk.store import TicketStore
 from bot.languages import SUPPORTED_LANGUAGES
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from bot.workspace.nlu_files import training_examples
 from tests.browser import ARTIFACTS, WAIT_MS, expect
-from tests.helpdesk.test_service import serving
+from tests.helpdesk.conftest import serving
 from tests.integration.conftest import TOKEN as STACK_RASA_TOKEN
 from tests.integration.conftest import Customer
 from tests.workspace.helpers import copy_project

@@ -9,6 +9,8 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -39,14 +41,21 @@ def _training_data() -> TrainingData:
     return TrainingData([_example(text, "greet", language) for text, language in rows])
 
 
-def test_language_detector_trains_persists_and_loads(
+def _trained_detector(
     model_storage: LocalModelStorage, execution_context: ExecutionContext
-) -> None:
+) -> LanguageDetector:
+    """A detector trained on _training_data(), persisted, and loaded back."""
     resource = Resource("language_detector")
     config = LanguageDetector.get_default_config()
     detector = LanguageDetector.create(config, model_storage, resource, execution_context)
     detector.train(_training_data())
-    loaded = LanguageDetector.load(config, model_storage, resource, execution_context)
+    return LanguageDetector.load(config, model_storage, resource, execution_context)
+
+
+def test_language_detector_trains_persists_and_loads(
+    model_storage: LocalModelStorage, execution_context: ExecutionContext
+) -> None:
+    loaded = _trained_detector(model_storage, execution_context)
     assert loaded.identifier.char_model is not None
 
     [message] = loaded.process([Message(data={"text": "mera parcel kab aayega"})])
@@ -114,3 +123,16 @@ def test_tokenizer_survives_huge_japanese_input(
     )
     message = Message(data={"text": "注文" * 60_000, "language": {"name": "ja", "confidence": 1}})
     assert tokenizer.tokenize(message, "text")
+
+
+def test_language_detector_keeps_the_conversation_language_for_short_messages(
+    model_storage: LocalModelStorage, execution_context: ExecutionContext
+) -> None:
+    detector = _trained_detector(model_storage, execution_context)
+    french = DialogueStateTracker.from_events("c", [SlotSet("language", "fr")])
+    [in_context] = detector.process([Message(data={"text": "ok"})], french)
+    [alone] = detector.process([Message(data={"text": "hi"})], None)
+    [payload] = detector.process([Message(data={"text": "/greet"})], french)
+    assert in_context.get("language")["name"] == "fr"
+    assert alone.get("language")["name"] == "en"  # the shop's default, not Hinglish
+    assert payload.get("language") == {"name": "fr", "confidence": 0.0, "supported": True}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.languages import SUPPORTED_LANGUAGES
+from bot.languages import SUPPORTED_LANGUAGES, locale_languages
 from bot.nlu.language_identifier import LanguageIdentifier
 from tests.nlu_data import heldout_examples
 
@@ -37,6 +37,21 @@ def test_text_without_letters_has_no_evidence(identifier: LanguageIdentifier) ->
         assert (guess.name, guess.confidence) == ("hi", 0.0)
 
 
+@pytest.mark.parametrize("text", ["二", "三", "了解", "大丈夫"])
+def test_a_few_han_characters_keep_the_conversation_in_japanese_or_chinese(
+    identifier: LanguageIdentifier, text: str
+) -> None:
+    assert identifier.identify(text, locale_language="fr", previous="ja").name == "ja"
+    assert identifier.identify(text, locale_language="ja").name == "ja"
+    assert identifier.identify(text, previous="zh").name == "zh"
+    assert identifier.identify(text, previous="ja").confidence < 0.8  # no evidence to switch
+
+
+def test_a_longer_han_sentence_is_still_read_as_chinese(identifier: LanguageIdentifier) -> None:
+    guess = identifier.identify("我的订单什么时候到？", previous="ja")
+    assert (guess.name, guess.confidence >= 0.8) == ("zh", True)
+
+
 def test_locale_decides_an_ambiguous_message(identifier: LanguageIdentifier) -> None:
     assert identifier.identify("ok", locale_language="de").name == "de"
     assert identifier.identify("ok", locale_language="it").name == "it"
@@ -69,3 +84,19 @@ def test_most_heldout_messages_are_identified(identifier: LanguageIdentifier) ->
 
 def test_works_without_a_trained_model() -> None:
     assert LanguageIdentifier().identify("Wo bleibt meine Bestellung?").name == "de"
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("en-IN", {"en", "hi-Latn"}), ("hi-IN", {"hi", "hi-Latn"}), ("hi", {"hi", "hi-Latn"}),
+    ("de-AT", {"de"}), ("pt_BR", {"pt"}), ("tr-TR", set()), (None, set()),
+])
+def test_the_languages_a_locale_makes_likely(locale: str | None, expected: set[str]) -> None:
+    assert locale_languages(locale) == expected
+
+
+def test_an_indian_english_browser_still_gets_hinglish_read_as_hinglish(
+    identifier: LanguageIdentifier,
+) -> None:
+    guess = identifier.identify("google pay se payment hota hai kya yahan?",
+                                locale_language=locale_languages("en-IN"))
+    assert guess.name == "hi-Latn"

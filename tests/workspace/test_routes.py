@@ -15,7 +15,7 @@ from sanic import Sanic
 from bot.helpdesk.service import create_helpdesk_app
 from bot.helpdesk.store import TicketStore
 from bot.workspace.nlu_files import training_examples
-from tests.helpdesk.test_service import API_TOKEN, AUTH, RASA_TOKEN, serving
+from tests.helpdesk.conftest import API_TOKEN, AUTH, RASA_TOKEN, serving
 
 
 @dataclass

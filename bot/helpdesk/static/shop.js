@@ -77,6 +77,11 @@
       socketUrl: config.socket_url,
       socketPath: "/socket.io/",
       customData: customData,
+      // Opening the chat greets the customer in the browser's language, with suggested
+      // topics as quick replies (data/suggestions.yml); a returning one keeps the history.
+      initPayload: "/greet",
+      // A short typing pause before each reply (the widget's default waits up to 3 s).
+      customMessageDelay: (message) => Math.min(1000, 250 + 8 * message.length),
       title: labels.title,
       subtitle: labels.subtitle,
       inputTextFieldHint: labels.input_hint,

@@ -18,7 +18,7 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from bot.culture.catalog import ResponseCatalog
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from tests.integration.channels.platform_api import (  # noqa: F401 (used by the tests)
     FACEBOOK_SECRET,
     FACEBOOK_VERIFY,

@@ -20,9 +20,10 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.fakes.http import LocalServer, QuietHandler
 
 
 @dataclass
@@ -55,7 +56,7 @@ class PlatformAPI:
         self._lock = threading.Lock()
         api = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 self._answer("GET")
 
@@ -63,8 +64,7 @@ class PlatformAPI:
                 self._answer("POST")
 
             def _answer(self, method: str) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length) if length else b""
+                raw = self.body()
                 url = urlparse(self.path)
                 call = RecordedCall(
                     platform=url.path.strip("/").split("/", 1)[0],
@@ -76,31 +76,19 @@ class PlatformAPI:
                 )
                 with api._lock:
                     api.calls.append(call)
-                status, payload = api.answer(call)
-                data = json.dumps(payload).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self.send_json(*api.answer(call))
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._server = LocalServer(Handler)
+        self.url = self._server.url
 
     def start(self) -> PlatformAPI:
         """Starts serving."""
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
         """Stops serving and frees the port."""
-        self.server.shutdown()
-        self.server.server_close()
+        self._server.stop()
 
     def recorded(self, predicate: Callable[[RecordedCall], bool]) -> list[RecordedCall]:
         """The calls so far that match."""

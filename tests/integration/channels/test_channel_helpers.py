@@ -9,7 +9,7 @@ import re
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
-from bot.channels import facebook, telegram, twilio
+from bot.channels import common, facebook, telegram, twilio
 from bot.channels.common import with_locale
 from bot.culture.catalog import ResponseCatalog
 from bot.culture.profiles import CultureProfiles
@@ -100,17 +100,17 @@ def test_sms_does_not_list_options_that_are_just_their_numbers() -> None:
      ("3", None), ("0", None), ("ja", None), ("", None), ("1 2", None)],
 )
 def test_a_numbered_answer_picks_that_option(answer: str, payload: str | None) -> None:
-    assert twilio.chosen_payload(answer, YES_NO) == payload
+    assert common.chosen_payload(answer, YES_NO) == payload
 
 
 def test_the_options_are_those_sent_since_the_customer_last_wrote() -> None:
     earlier = [UserUttered("Wie lange?"), BotUttered("Hat das geholfen?", {"buttons": YES_NO}),
                ActionExecuted("action_listen")]
-    assert twilio.offered_buttons(earlier) == YES_NO
+    assert common.offered_buttons(earlier) == YES_NO
     rating = [*earlier, BotUttered("Bewertung?", {"buttons": RATING}), BotUttered("Danke")]
-    assert twilio.offered_buttons(rating) == RATING
+    assert common.offered_buttons(rating) == RATING
     answered = [*earlier, UserUttered("ja")]
-    assert twilio.offered_buttons(answered) == []
+    assert common.offered_buttons(answered) == []
 
 
 def test_whatsapp_replies_use_our_whatsapp_sender() -> None:

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from bot.culture.catalog import ResponseCatalog
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from tests.integration.channels.conftest import (
     as_json,
     button_titles,

@@ -11,12 +11,14 @@ import pytest
 import requests
 
 from bot.culture.catalog import ResponseCatalog
-from bot.launcher import AssistantStack
+from bot.culture.resources import topic_catalog
+from bot.topology import AssistantStack
 from tests.integration.channels.conftest import (
     HELPDESK_TOKEN,
     TELEGRAM_TOKEN,
     button_titles,
     reply_pattern,
+    tracker_events,
     user_metadata,
     webhook,
 )
@@ -178,3 +180,24 @@ def test_an_agents_reply_during_a_handoff_reaches_the_telegram_chat(
         and call.body.get("text") == answer
     )
     assert sent, [call.body.get("text") for call in sent_to(platform_api, chat_id)]
+
+
+def test_suggested_questions_too_long_for_telegram_travel_as_button_numbers(
+    stack: AssistantStack, platform_api: PlatformAPI, catalog: ResponseCatalog
+) -> None:
+    # Hindi questions are over the 64 bytes Telegram allows as callback data.
+    chat_id = random.randrange(10**9, 2 * 10**9)
+    post(stack, update(chat_id, "नमस्ते", "hi"), secret_token(platform_api))
+    [greeting] = sent_to(platform_api, chat_id)
+    assert reply_pattern(catalog, "utter_greet", "hi").match(greeting.body["text"])
+    keyboard = json.loads(greeting.body["reply_markup"])["inline_keyboard"][0]
+    assert [b["callback_data"] for b in keyboard] == ["#1", "#2", "#3", "#4"]
+    topics = topic_catalog()
+    second = topics.suggestions["utter_greet"][1]  # return_policy
+    assert keyboard[1]["text"] == topics.topics["hi"][second]["title"]
+
+    post(stack, button_press(chat_id, "#2", "hi"), secret_token(platform_api))
+    answer = sent_to(platform_api, chat_id)[1]
+    assert reply_pattern(catalog, f"utter_faq/{second}", "hi").match(answer.body["text"])
+    users = [e for e in tracker_events(stack, str(chat_id)) if e["event"] == "user"]
+    assert users[-1]["text"] == topics.topics["hi"][second]["question"]

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from bot.culture.catalog import ResponseCatalog
-from bot.launcher import AssistantStack
+from bot.topology import AssistantStack
 from tests.integration.channels.conftest import (
     RASA_TOKEN,
     TWILIO_ACCOUNT_SID,
