@@ -9,8 +9,10 @@ from bot.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 # A detection at least this confident counts as evidence for switching languages.
 CONFIDENT = 0.8
-# Early in a conversation a second message overrules the first when it is this much surer.
-_EARLY_MARGIN = 0.1
+# Early in a conversation a second message overrules the first when it is this much surer
+# (a smaller margin let keyboard mash or one English line take over a conversation whose
+# first message was Hinglish or French).
+_EARLY_MARGIN = 0.2
 
 
 def conversation_language(

@@ -28,6 +28,12 @@ def test_a_weakly_established_language_yields_to_a_confident_one() -> None:
     assert conversation_language([d("en", 0.4), d("de")], "en") == "de"
 
 
+def test_early_on_only_a_clearly_surer_second_message_switches() -> None:
+    assert conversation_language([d("fr", 0.25), d("en", 0.42)], "fr") == "fr"
+    assert conversation_language([d("hi-Latn", 0.47), d("en", 0.62)], "hi-Latn") == "hi-Latn"
+    assert conversation_language([d("hi-Latn", 0.4), d("en", 0.7)], "hi-Latn") == "en"
+
+
 def test_explicit_request_wins() -> None:
     assert conversation_language([d("de")], "de", requested="fr") == "fr"
 
