@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.escalation import ConversationView, Escalation, escalate, helpdesk_link
-from bot.helpdesk.client import HelpdeskUnavailable
+from bot.service_client import ServiceUnavailable
 
 _STATUSES = ("open", "assigned", "waiting_for_customer", "resolved")
 _RATING_QUESTIONS = frozenset({"utter_ask_rating", "utter_ask_csat"})
@@ -56,7 +56,7 @@ class ActionTicketStatus(Action):
         """See parent class for full docstring."""
         try:
             tickets = helpdesk_link().client.tickets(conversation_id=tracker.sender_id)
-        except HelpdeskUnavailable:
+        except ServiceUnavailable:
             tickets = []
         if not tickets:
             dispatcher.utter_message(response="utter_no_ticket")

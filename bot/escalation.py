@@ -22,10 +22,11 @@ from bot.culture.formatting import babel_locale
 from bot.culture.profiles import local_time
 from bot.culture.resources import wait_phrases
 from bot.frustration import full_intent
-from bot.helpdesk.client import HelpdeskClient, HelpdeskUnavailable
+from bot.helpdesk.client import HelpdeskClient
 from bot.helpdesk.hours import AgentHours
 from bot.helpdesk.outbox import Outbox
 from bot.languages import DEFAULT_LANGUAGE
+from bot.service_client import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def escalate(
     language = str(payload["language"])
     try:
         ticket = client.create_ticket(payload, key)
-    except HelpdeskUnavailable as error:
+    except ServiceUnavailable as error:
         logger.warning("Helpdesk unavailable (%s); ticket %s goes to the outbox.", error, key)
         outbox.put(key, "POST", "/api/tickets", payload, {"Idempotency-Key": key})
         # Honest about the delay, and the other ways to reach a person meanwhile.
@@ -118,7 +119,7 @@ def escalate(
                           {"handoff_active": False})
     try:
         queue = len(client.tickets(status="open"))
-    except HelpdeskUnavailable:
+    except ServiceUnavailable:
         queue = 0
     expected = hours.expected_reply(language, now or datetime.now(timezone.utc), queue)
     slots = {"ticket_id": str(ticket["id"]), "handoff_active": True}
@@ -160,7 +161,7 @@ class HelpdeskLink:
         try:
             self.client.send(method, path, payload)
             return True
-        except HelpdeskUnavailable as error:
+        except ServiceUnavailable as error:
             logger.warning("Helpdesk unavailable (%s); %s %s goes to the outbox.",
                            error, method, path)
             self.outbox.put(key, method, path, payload)

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 
-from bot.helpdesk.client import HelpdeskUnavailable
+from bot.service_client import ServiceUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ _ADDED_COLUMNS = {
 
 
 class Sender(Protocol):
-    """Makes one call to a target; raises HelpdeskUnavailable when it does not go through."""
+    """Makes one call to a target; raises ServiceUnavailable when it does not go through."""
 
     def send(self, method: str, path: str, payload: Mapping[str, Any] | None,
              headers: Mapping[str, str] | None = None) -> Any:
@@ -141,7 +141,7 @@ class Outbox:
                 try:
                     sender.send(entry["method"], entry["path"], json.loads(entry["payload"]),
                                 json.loads(entry["headers"]))
-                except HelpdeskUnavailable as error:
+                except ServiceUnavailable as error:
                     if not error.permanent:
                         failing.add(target)  # down: the entries behind it wait their turn
                     self._record_failure(entry, error)
@@ -152,7 +152,7 @@ class Outbox:
                             entry["method"], entry["path"], target)
         return delivered
 
-    def _record_failure(self, entry: Mapping[str, Any], error: HelpdeskUnavailable) -> None:
+    def _record_failure(self, entry: Mapping[str, Any], error: ServiceUnavailable) -> None:
         attempts = int(entry["attempts"]) + 1
         if error.permanent or attempts >= MAX_ATTEMPTS:
             logger.error("Outbox gives up on %s %s after %d attempts: %s",
