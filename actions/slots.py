@@ -96,8 +96,11 @@ class ValidateSlotMappings(ValidationAction):
         replies = replies_before_answer(
             turn, level, frustrated_turn_count(tracker.events), already_offered, settings
         )
+        # Rasa renders these with the slots as they were before this action's events, so
+        # the language and register this message just set are passed along explicitly.
+        current = {name: tracker.get_slot(name) for name in ("language", "formality")}
         for response in replies:
-            dispatcher.utter_message(response=response)
+            dispatcher.utter_message(response=response, frustration=level, **current)
         slots: dict[str, Any] = {"frustration": level}
         if turn.sensitive:
             link = helpdesk_link()

@@ -323,3 +323,14 @@ def last_full_training(same_run_only: bool) -> dict[str, Any] | None:
         if not started or info.get("measured_epoch", 0) < float(started):
             return None
     return info
+
+
+def rss_mb() -> float:
+    """This process's resident memory in MB (Linux /proc; 0.0 where unavailable)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0

@@ -28,10 +28,10 @@ import yaml
 from bench.common import machine, progress, timed_run, write_report
 from bot.config import PROJECT_ROOT
 
-# Components of our config.yml that have nothing to do on a plain intent data set: the FAQ
-# response selector (no retrieval intents), the order-number regex extractor (no entities) and
-# the fallback classifier (published intent accuracies score the classifier's top intent).
-NOT_APPLICABLE = ("ResponseSelector", "RegexEntityExtractor", "FallbackClassifier")
+# Components of our config.yml that have nothing to do on a plain intent data set: the
+# order-number regex extractor (no entities) and the fallback classifier (published intent
+# accuracies score the classifier's top intent).
+NOT_APPLICABLE = ("RegexEntityExtractor", "FallbackClassifier")
 
 
 @dataclass(frozen=True)

@@ -29,16 +29,20 @@ from bench.common import (
     pyplot,
 )
 from bench.intent_eval import LabelledText
+from bench.stats import ci, macro_interval, wilson
 from bot.config import PROJECT_ROOT
 
 WORK = PROJECT_ROOT / "bench" / "work" / "massive"
 LOCALES = ("ar-SA", "de-DE", "en-US", "es-ES", "fr-FR", "hi-IN", "ja-JP", "pt-PT")
-TARGET_POINTS = 5.0
+TARGET_POINTS = 3.0
+TARGET_MACRO = 0.72
 TARGET_TRAIN_SECONDS = 600
 STOCK_DEFAULT_EPOCHS = 100
-# Full mode: ours on all dev, scored on all test; stock on a quarter of dev at 20 epochs (the
-# same epoch budget as bench/nlu_bench.py), both scored on 500 seeded test texts per locale.
-FULL = {"ours_share": 1.0, "stock_share": 0.25, "stock_epochs": 20, "test_per_locale": None,
+# Full mode: both on all of dev; ours scored on all of test, stock on 500 seeded test texts
+# per locale (its parses are slow). Stock DIET gets 10 epochs instead of its default 100:
+# at about a minute per epoch on 2 cores, 100 would take hours; its training accuracy has
+# flattened by then (the report states this).
+FULL = {"ours_share": 1.0, "stock_share": 1.0, "stock_epochs": 10, "test_per_locale": None,
         "compare_per_locale": 500}
 # Quick mode: both pipelines on the same stratified 10% of dev, stock at 5 epochs, 50 test
 # utterances per locale; models already in bench/work/massive are reused when present.
@@ -122,7 +126,12 @@ def run(
         locale: 100 * (row["ours_compared"] - row["stock_compared"])
         for locale, row in per_locale.items()
     }
-    met_accuracy = all(meets_target(d) for d in differences.values())
+    met_accuracy = all(meets_target(d) for d in differences.values()) and (
+        ours_eval["macro"] >= TARGET_MACRO
+    )
+    macro_ci = macro_interval([
+        (round(row["ours_test"] * row["n_test"]), row["n_test"]) for row in per_locale.values()
+    ])
     # The training-time target is about all of dev; a share says nothing about it.
     met_time = ours["train_seconds"] <= TARGET_TRAIN_SECONDS if plan["ours_share"] >= 1 else None
     return {
@@ -150,14 +159,17 @@ def run(
         "target_met": {"accuracy": met_accuracy, "train_time": met_time},
         "headlines": [
             {
-                "figure": "MASSIVE 8 locales: intent accuracy, worst locale vs stock",
-                "value": f"{min(differences.values()):+.1f} pts "
-                f"(ours macro {pct(intent_eval.macro(ours_compared))})",
+                "figure": "MASSIVE 8 locales, all of dev -> test: intent accuracy (test), "
+                "worst locale vs stock",
+                "value": f"ours macro {pct(ours_eval['macro'])} {ci(macro_ci)} on "
+                f"{sum(r['n_test'] for r in per_locale.values())} test texts; worst locale "
+                f"{min(differences.values()):+.1f} pts vs stock",
                 "anchor": f"stock Rasa macro {pct(stock_eval['macro'])} "
                 f"({plan['stock_share']:.0%} of dev, {plan['stock_epochs']} epochs)",
                 "comparison": f"{points(intent_eval.macro(ours_compared), stock_eval['macro'])}"
                 " pts macro",
-                "target": f">= stock + {TARGET_POINTS:.0f} pts in every locale",
+                "target": f">= {TARGET_MACRO:.0%} macro and >= stock + {TARGET_POINTS:.0f} pts "
+                "in every locale",
                 "met": met_accuracy,
             },
             {
@@ -258,22 +270,25 @@ def report_lines(result: dict[str, Any]) -> list[str]:
             "",
         ]
     lines += [
-        "| locale | ours, test scored (n) | ours, shared subsample | stock Rasa, shared "
-        "subsample | difference (points) | target >= +5 |",
-        "|---|---|---|---|---|---|",
+        "| locale | ours, all of test (n) | 95% CI | ours, shared subsample | stock Rasa, shared "
+        f"subsample | 95% CI | difference (points) | target >= +{TARGET_POINTS:.0f} |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for locale, row in result["per_locale"].items():
         difference = 100 * (row["ours_compared"] - row["stock_compared"])
+        ours_ci = wilson(round(row["ours_test"] * row["n_test"]), row["n_test"])
+        stock_ci = wilson(round(row["stock_compared"] * row["n_compared"]), row["n_compared"])
         lines.append(
-            f"| {locale} | {pct(row['ours_test'])} ({row['n_test']}) | "
-            f"{pct(row['ours_compared'])} | {pct(row['stock_compared'])} | {difference:+.1f} | "
+            f"| {locale} | {pct(row['ours_test'])} ({row['n_test']}) | {ci(ours_ci)} | "
+            f"{pct(row['ours_compared'])} | {pct(row['stock_compared'])} "
+            f"({row['n_compared']}) | {ci(stock_ci)} | {difference:+.1f} | "
             f"{'met' if meets_target(difference) else '**not met**'} |"
         )
     m = result["macro"]
     lines += [
-        f"| **macro** | **{pct(m['ours_test'])}** | **{pct(m['ours_compared'])}** | "
-        f"**{pct(m['stock_compared'])}** | **{points(m['ours_compared'], m['stock_compared'])}**"
-        " | |",
+        f"| **macro** | **{pct(m['ours_test'])}** | | **{pct(m['ours_compared'])}** | "
+        f"**{pct(m['stock_compared'])}** | | "
+        f"**{points(m['ours_compared'], m['stock_compared'])}** | |",
         "",
         "| figure | ours | stock Rasa | ratio |",
         "|---|---|---|---|",
@@ -289,7 +304,8 @@ def report_lines(result: dict[str, Any]) -> list[str]:
         f"{result['ms_per_message']['stock']:.1f} | "
         f"{result['ms_per_message']['ours'] / result['ms_per_message']['stock']:.2f} |",
         "",
-        f"Targets: accuracy >= stock + {TARGET_POINTS:.0f} points in every locale: "
+        f"Targets: ours >= {TARGET_MACRO:.0%} macro on test and >= stock + "
+        f"{TARGET_POINTS:.0f} points in every locale: "
         f"**{'met' if result['target_met']['accuracy'] else 'not met'}** (worst locale "
         f"{result['min_difference_points']:+.1f}); training time <= "
         f"{TARGET_TRAIN_SECONDS // 60} min on all of dev: "

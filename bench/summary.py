@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import citation_lines, machine_line, pct, points
+from bench.stats import ci
 
 
 @dataclass(frozen=True)
@@ -74,26 +75,30 @@ def langid_headlines(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
     massive = (data.get("data_sets") or {}).get("massive")
     targets = data.get("targets") or {}
+    split = data.get("split", "test")
     if massive:
-        m = massive["macro"]
+        m = {name: cell["accuracy"] for name, cell in massive["macro"].items()}
+        interval = massive["macro"]["ours"].get("ci95")
         rows.append(_row(
-            "language ID, MASSIVE test (10 languages), single utterance, macro",
-            pct(m["ours"]),
+            f"language ID, MASSIVE {split} (10 languages), single utterance, macro "
+            f"(n={massive['macro']['ours'].get('n')})",
+            f"{pct(m['ours'], 2)} {ci(interval) if interval else ''}".strip(),
             f"lingua {pct(m['lingua'])}, langdetect {pct(m['langdetect'])}",
             f"{points(m['ours'], m['lingua'])} pts vs lingua, "
             f"{points(m['ours'], m['langdetect'])} pts vs langdetect",
             f">= {pct(targets.get('single_macro'))}",
             m["ours"] >= targets["single_macro"] if "single_macro" in targets else None,
         ))
-    second = data.get("second_message")
+    second = (data.get("second_message") or {}).get("macro")
     if second and massive:
+        single = massive["macro"]["ours"]["accuracy"]
         rows.append(_row(
-            "language ID after a second message, MASSIVE, macro",
-            pct(second["macro_second"], 2),
-            f"ours on one message {pct(massive['macro']['ours'])}",
-            f"{points(second['macro_second'], massive['macro']['ours'])} pts",
+            f"language ID after a second message, MASSIVE {split}, macro",
+            f"{pct(second['accuracy'], 2)} {ci(second['ci95'])}",
+            f"ours on one message {pct(single, 2)}",
+            f"{points(second['accuracy'], single)} pts",
             f">= {pct(targets.get('second_message_macro'))}",
-            second["macro_second"] >= targets["second_message_macro"]
+            second["accuracy"] >= targets["second_message_macro"]
             if "second_message_macro" in targets else None,
         ))
     return rows

@@ -55,9 +55,13 @@ def test_no_sentence_is_in_two_intents_in_any_language() -> None:
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
 def test_heldout_data_is_separate_from_training_data(language: str) -> None:
-    heldout = heldout_examples(language)
-    assert {intent for intent, _, _ in heldout} == set(INTENTS)
-    assert heldout_overlap(training_examples(language), heldout) == []
+    dev = heldout_examples(language, split="dev")
+    test = heldout_examples(language, split="test")
+    assert {intent for intent, _, _ in dev} == set(INTENTS)
+    assert {intent for intent, _, _ in test} == set(INTENTS)
+    assert heldout_overlap(training_examples(language), dev + test) == []
+    # Tuning on dev must not be tuning on test.
+    assert heldout_overlap(dev, test) == []
 
 
 @pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)

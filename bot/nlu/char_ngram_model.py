@@ -46,18 +46,23 @@ class CharNgramModel:
         return cls([str(c) for c in bayes.classes_], vocabulary,
                    bayes.feature_log_prob_, bayes.class_log_prior_)
 
+    def joint_log_likelihood(self, text: str) -> np.ndarray:
+        """The log prior of each class plus the log likelihood of the known n-grams of `text`."""
+        grams = Counter(
+            self.vocabulary[gram] for gram in self._analyzer(text) if gram in self.vocabulary
+        )
+        joint = self.class_log_prior.copy()
+        if grams:
+            indices = np.fromiter(grams.keys(), dtype=np.int64)
+            weights = np.fromiter(grams.values(), dtype=np.float64)
+            joint += self.feature_log_prob[:, indices] @ weights
+        return joint
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """One row of class probabilities per text (columns in `classes_` order)."""
         rows = []
         for text in texts:
-            grams = Counter(
-                self.vocabulary[gram] for gram in self._analyzer(text) if gram in self.vocabulary
-            )
-            joint = self.class_log_prior.copy()
-            if grams:
-                indices = np.fromiter(grams.keys(), dtype=np.int64)
-                weights = np.fromiter(grams.values(), dtype=np.float64)
-                joint += self.feature_log_prob[:, indices] @ weights
+            joint = self.joint_log_likelihood(text)
             joint -= joint.max()
             probabilities = np.exp(joint)
             rows.append(probabilities / probabilities.sum())

@@ -7,6 +7,7 @@ ship their dictionaries in the wheel), so neither is treated as one long token.
 from __future__ import annotations
 
 import logging
+from functools import cache
 from typing import TYPE_CHECKING, Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext
@@ -56,7 +57,6 @@ class MultilingualTokenizer(Tokenizer):
     def __init__(self, config: Dict[Text, Any]) -> None:
         """Creates the tokenizer; pipelines are built on first use per language."""
         super().__init__(config)
-        self._pipelines: dict[str, Language] = {}
 
     @classmethod
     def create(
@@ -72,18 +72,13 @@ class MultilingualTokenizer(Tokenizer):
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         """Tokenizes the attribute's text in the message's language."""
         text = message.get(attribute)[:MAX_ANALYSED_CHARS]
-        nlp = self._pipeline(tokenizer_language(message, text))
+        nlp = blank_pipeline(tokenizer_language(message, text))
         tokens = [
             Token(token.text, token.idx)
             for token in nlp.make_doc(text)
             if not token.is_space
         ]
         return self._apply_token_pattern(tokens)
-
-    def _pipeline(self, spacy_language: str) -> Language:
-        if spacy_language not in self._pipelines:
-            self._pipelines[spacy_language] = blank_pipeline(spacy_language)
-        return self._pipelines[spacy_language]
 
 
 def tokenizer_language(message: Message, text: str) -> str:
@@ -95,13 +90,26 @@ def tokenizer_language(message: Message, text: str) -> str:
     return _SCRIPT_LANGUAGE.get(dominant_script(counts), "xx") if counts else "xx"
 
 
+@cache
 def blank_pipeline(spacy_language: str) -> Language:
-    """A spaCy blank pipeline; Chinese segments words with jieba instead of characters."""
+    """A spaCy blank pipeline with the rule-based sentencizer.
+
+    Chinese segments words with jieba instead of characters. One pipeline per language
+    and process (SudachiPy's dictionary alone is tens of MB), shared by the tokenizer
+    (which only calls `make_doc`) and the sentence splitter (bot/nlu/sentences.py).
+    """
     import spacy
+    from spacy.pipeline.sentencizer import Sentencizer
 
     if spacy_language == "zh":
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
-        return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    return spacy.blank(spacy_language)
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    else:
+        nlp = spacy.blank(spacy_language)
+    # The default list already has . ? ! । 。 ！ ？ ۔ ؟; people also end a thought with an
+    # ellipsis ("Pura din waste ho gaya… Password reset kaise karun ab??").
+    punct_chars = [*Sentencizer.default_punct_chars, "…", "..."]
+    nlp.add_pipe("sentencizer", config={"punct_chars": punct_chars})
+    return nlp

@@ -67,3 +67,40 @@ def dominant_script(counts: Mapping[str, int]) -> str:
 def has_content(text: str) -> bool:
     """Whether a text holds a letter, a digit or a symbol such as an emoji (not just "?!")."""
     return any(char.isalnum() or unicodedata.category(char) == "So" for char in text)
+
+
+# Only the start of a long text is checked for Han character forms: a few characters decide.
+_HAN_FORMS_CHARS = 64
+
+
+def han_forms(text: str) -> tuple[int, int]:
+    """Counts the Han characters that only Japanese or only Simplified Chinese writes.
+
+    A character that Shift JIS (Japanese) can encode but GB 2312 (Simplified Chinese)
+    cannot is a Japanese or traditional form ("電", "価", "気"); the reverse is a
+    simplified form ("电", "们", "订"). Both charsets ship with Python, so this costs no
+    model and tells "電話" (Japanese) from "电话" (Chinese) where n-grams cannot.
+
+    Returns:
+        (Japanese or traditional forms, simplified forms) among the first 64 Han characters.
+    """
+    japanese = simplified = 0
+    seen = 0
+    for char in text:
+        if script_of(char) != "han":
+            continue
+        seen += 1
+        if seen > _HAN_FORMS_CHARS:
+            break
+        in_japanese, in_simplified = _encodable(char, "shift_jis"), _encodable(char, "gb2312")
+        japanese += in_japanese and not in_simplified
+        simplified += in_simplified and not in_japanese
+    return japanese, simplified
+
+
+def _encodable(char: str, charset: str) -> bool:
+    try:
+        char.encode(charset)
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -32,7 +32,9 @@ def read_evaluation(model: Path | None) -> dict[str, Any] | None:
 
 
 def evaluate_model(model: Path, project_dir: Path) -> dict[str, Any]:
-    """Accuracy of intent + FAQ topic on tests/nlu/heldout, per language.
+    """Accuracy of intent + FAQ topic on the held-out *dev* split, per language.
+
+    The retrain gate decides on dev, never on the test split that bench-nlu reports.
 
     A fallback counts as wrong. Returns {"model", "languages": {tag: {n, accuracy,
     errors, confusions}}, "macro"}.
@@ -44,7 +46,7 @@ def evaluate_model(model: Path, project_dir: Path) -> dict[str, Any]:
     agent = Agent.load(str(model))
     languages: dict[str, Any] = {}
     for language in SUPPORTED_LANGUAGES:
-        rows = heldout_examples(language, project_dir)
+        rows = heldout_examples(language, project_dir, split="dev")
         if not rows:
             continue
         errors = []

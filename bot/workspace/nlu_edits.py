@@ -22,6 +22,7 @@ from filelock import FileLock
 
 from bot.languages import SUPPORTED_LANGUAGES
 from bot.workspace.nlu_files import (
+    comparable_text,
     examples_in,
     heldout_examples,
     nlu_dir,
@@ -83,16 +84,24 @@ def known_intents(project_dir: Path) -> list[str]:
 
 
 def target_file(project_dir: Path, language: str, intent: str) -> Path:
-    """The file that already holds `intent` for `language`, else where it belongs."""
+    """Where a new example of `intent` goes.
+
+    The file docs/CONTENT-GUIDE.md names for it (faq.yml, account.yml or general.yml), else
+    the first other file that holds the intent (such as messy.yml).
+    """
     folder = nlu_dir(project_dir) / language
+    if intent.startswith("faq/"):
+        home = folder / "faq.yml"
+    elif intent in {"order_status", "ticket_status"}:
+        home = folder / "account.yml"
+    else:
+        home = folder / "general.yml"
+    if home.exists() and any(row[0] == intent for row in read_examples(home)):
+        return home
     for path in sorted(folder.glob("*.yml")):
         if any(row[0] == intent for row in read_examples(path)):
             return path
-    if intent.startswith("faq/"):
-        return folder / "faq.yml"
-    if intent in {"order_status", "ticket_status"}:
-        return folder / "account.yml"
-    return folder / "general.yml"
+    return home
 
 
 def training_line(intent: str, text: str) -> str:
@@ -124,10 +133,11 @@ def check_example(project_dir: Path, language: str, intent: str, text: str) -> s
     if personal:
         kinds = ", ".join(sorted({finding.kind.lower() for finding in personal}))
         raise EditRejected(f"the example contains personal data ({kinds}); rewrite it")
-    wanted = cleaned.casefold()
+    # The same comparison as the content checks: case, accents and punctuation aside.
+    wanted = comparable_text(cleaned)
     for other in SUPPORTED_LANGUAGES:
         for existing_intent, existing, _ in training_examples(other, project_dir):
-            if existing.strip().casefold() == wanted:
+            if comparable_text(existing) == wanted:
                 where = f"data/nlu/{other}"
                 if existing_intent == intent:
                     raise EditRejected(f"already a training example of {intent} in {where}")
@@ -135,10 +145,10 @@ def check_example(project_dir: Path, language: str, intent: str, text: str) -> s
                     f"already a training example of {existing_intent} in {where}; "
                     "one text may not teach two intents"
                 )
-    if any(t.strip().casefold() == wanted for _, t, _ in heldout_examples(language, project_dir)):
+    if any(comparable_text(t) == wanted for _, t, _ in heldout_examples(language, project_dir)):
         raise EditRejected(
-            f"this text is in tests/nlu/heldout/{language}.yml; training on it would make "
-            "the held-out evaluation meaningless"
+            f"this text is held out for evaluation in tests/nlu/heldout/ ({language}); "
+            "training on it would make the held-out evaluation meaningless"
         )
     return cleaned
 

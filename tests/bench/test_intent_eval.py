@@ -63,7 +63,7 @@ def test_configs_drop_what_does_not_apply(tmp_path: Path) -> None:
     removed = intent_eval.our_nlu_config(tmp_path / "ours.yml")
     ours = yaml.safe_load((tmp_path / "ours.yml").read_text())
     names = [c["name"] for c in ours["pipeline"]]
-    assert set(removed) == {"ResponseSelector", "RegexEntityExtractor", "FallbackClassifier"}
+    assert set(removed) == {"RegexEntityExtractor", "FallbackClassifier"}
     assert not set(removed) & set(names)
     assert "bot.nlu.language_detector.LanguageDetector" in names
     assert ours["policies"] == []
@@ -107,7 +107,8 @@ def test_massive_jsonl_and_banking77_csv_are_read(tmp_path: Path) -> None:
     ]
 
 
-def test_massive_target_counts_exactly_five_points_as_met() -> None:
-    difference = 100 * (0.70 - 0.65)  # 4.999999999999993 in floating point
+def test_massive_target_counts_exactly_three_points_as_met() -> None:
+    difference = 100 * (0.71 - 0.68)  # 2.9999999999999916 in floating point
+    assert difference < 3
     assert massive_bench.meets_target(difference)
-    assert not massive_bench.meets_target(4.9)
+    assert not massive_bench.meets_target(2.9)

@@ -73,14 +73,17 @@ def test_skipped_dataset_is_shown(tmp_path: Path) -> None:
 
 def test_headlines_derived_for_parts_without_their_own() -> None:
     langid = {
+        "split": "test",
         "targets": {"single_macro": 0.99, "second_message_macro": 0.997},
-        "data_sets": {"massive": {"macro": {"ours": 0.978, "lingua": 0.972,
-                                            "langdetect": 0.909}}},
-        "second_message": {"macro_second": 0.996},
+        "data_sets": {"massive": {"macro": {
+            "ours": {"accuracy": 0.978, "ci95": [0.976, 0.980], "n": 29624},
+            "lingua": {"accuracy": 0.972}, "langdetect": {"accuracy": 0.909}}}},
+        "second_message": {"macro": {"accuracy": 0.998, "ci95": [0.997, 0.999]}},
     }
     rows = headlines_of("langid", langid)
-    assert [r["met"] for r in rows] == [False, False]
+    assert [r["met"] for r in rows] == [False, True]
     assert rows[0]["comparison"].startswith("+0.6 pts vs lingua")
+    assert rows[0]["value"] == "97.80% [97.6, 98.0]"
     register = {"macro": {"ours": 0.978, "pronouns": 0.869, "majority": 0.5}, "target": 0.95,
                 "languages": {"de": {"ours": {"accuracy": 0.99}},
                               "ja": {"ours": {"accuracy": 0.96}}}}

@@ -80,7 +80,8 @@ def test_order_number_is_asked_for_then_unknown_number_is_explained(
     customer: Customer, catalog: ResponseCatalog
 ) -> None:
     replies = customer.say(longest_example("es", "order_status", require=r"^\D*$"))
-    assert_reply(catalog, replies[0], "utter_ask_order_id", "es")
+    # The longest example vents a little: an empathy line may come first.
+    assert_reply(catalog, replies[-1], "utter_ask_order_id", "es")
     replies = customer.say("999999")
     assert_reply(catalog, replies[0], "utter_order_not_found", "es")
     assert "999999" in replies[0]["text"]

@@ -3,7 +3,8 @@
 The scripts are the Rasa test stories tests/stories/scenarios_<lang>.yml (which `rasa test`
 checks too): FAQ → "ok" → thanks; a complaint that escalates to a person; an order number
 given in a later turn; a language switch; an informal customer; the action server killed
-during the conversation. Every turn must give the story's replies (empathy first where the
+during the conversation; messy messages ("hi", venting around an FAQ question, a closing, a
+complaint that ends in a request for a person). Every turn must give the story's replies (empathy first where the
 customer is frustrated) and keep the turn invariants.
 """
 
@@ -59,7 +60,7 @@ def test_scripted_conversations_over_rest(
     scripts = load_scripts(language)
     assert {s.scenario for s in scripts} == {
         "faq_ok_thanks", "complaint_to_ticket", "order_number_later", "language_switch",
-        "informal_from_the_start", "action_server_killed",
+        "informal_from_the_start", "action_server_killed", "messy_answer", "messy_handoff",
     }
     problems: list[str] = []
     for script in scripts:

@@ -50,7 +50,15 @@ class Script:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def language_of_turn(self, index: int) -> str:
-        """The language the bot must answer turn `index` in (after a switch, the new one)."""
+        """The language the bot must answer turn `index` in (after a switch, the new one).
+
+        A script may say what the first turn is answered in when the customer's first
+        message is shared by several languages ("hi" in Latin letters from a hi-IN browser
+        is Hinglish, even in a conversation that goes on in Devanagari Hindi):
+        `first_turn_language`.
+        """
+        if index == 0 and self.metadata.get("first_turn_language"):
+            return str(self.metadata["first_turn_language"])
         switch = self.metadata.get("switch_to")
         switched_at = next((i for i, t in enumerate(self.turns)
                             if t.intent == "change_language"), None)
@@ -98,6 +106,8 @@ def expected_replies(turn: ScriptedTurn) -> list[frozenset[str]]:
             expected.append(frozenset({key}))
         elif action in _CUSTOM_ACTION_REPLIES:
             expected.append(_CUSTOM_ACTION_REPLIES[action])
+        elif action == "utter_faq" and turn.intent.startswith("faq/"):
+            expected.append(frozenset({f"utter_{turn.intent}"}))  # the story names the topic
         elif action == "utter_faq":
             expected.append(frozenset({"utter_faq/*"}))
         else:

@@ -44,7 +44,7 @@ def test_scripted_conversations_are_neither_training_nor_held_out_data(language:
     assert {t for t in texts if sentence(t) and normal(t) in known} == set()
 
 
-def test_every_language_has_the_same_six_scripts() -> None:
+def test_every_language_has_the_same_eight_scripts() -> None:
     def shape(language: str) -> list[tuple[str, list[str]]]:
         content = yaml.safe_load((STORIES / f"scenarios_{language}.yml").read_text("utf-8"))
         return [
@@ -55,6 +55,6 @@ def test_every_language_has_the_same_six_scripts() -> None:
         ]
 
     english = shape("en")
-    assert len(english) == 6
+    assert len(english) == 8
     for language in SUPPORTED_LANGUAGES:
         assert shape(language) == english, language

@@ -57,7 +57,7 @@ def _shrink(project: Path) -> None:
             component["epochs"] = QUICK_EPOCHS
     config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
                            encoding="utf-8")
-    for path in (project / "tests" / "nlu" / "heldout").glob("*.yml"):
+    for path in (project / "tests" / "nlu" / "heldout").rglob("*.yml"):
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
         lines = ['version: "3.1"', "nlu:"]
         for block in content["nlu"]:

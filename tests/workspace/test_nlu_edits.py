@@ -63,12 +63,14 @@ def test_order_numbers_are_annotated_and_account_intents_go_to_account(project: 
 
 
 def test_an_intent_without_a_block_gets_one_with_its_language(project: Path) -> None:
-    path = project / "data/nlu/it/general.yml"
-    content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    content["nlu"] = [b for b in content["nlu"] if b.get("intent") != "bot_challenge"]
-    path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for file in (project / "data/nlu/it").glob("*.yml"):  # no bot_challenge block anywhere
+        content = yaml.safe_load(file.read_text(encoding="utf-8"))
+        content["nlu"] = [b for b in content["nlu"] if b.get("intent") != "bot_challenge"]
+        file.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
     add_example(project, "it", "bot_challenge", "ma sei una persona vera o un programma")
-    assert ("bot_challenge", "ma sei una persona vera o un programma", "it") in read_examples(path)
+    added = ("bot_challenge", "ma sei una persona vera o un programma", "it")
+    assert added in read_examples(project / "data/nlu/it/general.yml")
 
 
 @pytest.mark.parametrize(("language", "intent", "text", "reason"), [
@@ -100,7 +102,7 @@ def test_invalid_edits_are_refused_and_nothing_is_written(
 
 def test_a_held_out_text_cannot_become_training_data(project: Path) -> None:
     intent, text, _ = heldout_examples("fr", project)[0]
-    with pytest.raises(EditRejected, match=r"heldout/fr\.yml"):
+    with pytest.raises(EditRejected, match=r"held out .* tests/nlu/heldout/ \(fr\)"):
         add_example(project, "fr", intent, text)
     assert heldout_overlap(training_examples("fr", project), heldout_examples("fr", project)) == []
 
