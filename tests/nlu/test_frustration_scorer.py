@@ -103,6 +103,10 @@ def test_calm_messages(
 def test_classifier_catches_venting_the_lexicons_miss(
     fused: FrustrationScorer, language: str, text: str
 ) -> None:
+    if not (datasets_root() / "goemotions").is_dir():
+        # Without the public training splits the classifier learns from ~70 examples per
+        # language only (documented); what it catches then is not this test's claim.
+        pytest.skip("the classifier was trained without the public data sets")
     result = fused.score(text, language)
     assert result.score >= FRUSTRATED_SCORE, result
     assert CLASSIFIER_SIGNAL in result.signals
