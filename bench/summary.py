@@ -1,7 +1,7 @@
 """Assembles bench/reports/REPORT.md from the JSON every benchmark part writes.
 
-Parts that predate the `headlines` key (langid, register, frustration) get their summary rows
-from their own JSON figures here; the others list their rows themselves. Nothing is measured
+Every part lists its summary rows under `headlines` in its JSON, except language ID, whose
+rows are derived here from its figures. Nothing is measured
 here: this module only reads JSON and writes Markdown, so it is tested on its own.
 """
 
@@ -104,67 +104,8 @@ def langid_headlines(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def register_headlines(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Row for register detection: macro accuracy vs the pronoun-only baseline."""
-    macro = data.get("macro") or {}
-    if "ours" not in macro:
-        return []
-    target = data.get("target")
-    languages = data.get("languages") or {}
-    accuracies = [row["ours"]["accuracy"] for row in languages.values() if row.get("ours")]
-    return [_row(
-        "register (formal/informal), CoCoA-MT, macro over languages",
-        pct(macro["ours"]),
-        f"pronoun-only baseline {pct(macro.get('pronouns'))}, majority "
-        f"{pct(macro.get('majority'))}",
-        f"{points(macro['ours'], macro.get('pronouns'))} pts vs pronouns",
-        f">= {pct(target, 0)} per language" if target is not None else "(none)",
-        all(a >= target for a in accuracies) if target is not None and accuracies else None,
-    )]
-
-
-def frustration_headlines(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Rows for frustration: GoEmotions F1, UMSAB macro F1, held-out false-positive rate."""
-    rows = []
-    targets = {t["figure"]: t for t in data.get("targets") or []}
-    defined = data.get("targets_defined") or {}
-    for figure, t in targets.items():
-        if t.get("kind") != "f1" or not (figure.startswith("F1, GoEmotions")
-                                         or "macro" in figure):
-            continue
-        rows.append(_row(
-            f"frustration {figure}",
-            f"{t['value']:.3f}",
-            f"best baseline {t['best_baseline']} {t['best_baseline_value']:.3f}",
-            f"{t['value'] - t['best_baseline_value']:+.3f}",
-            f">= {defined.get('f1', 'n/a')} and above every baseline",
-            bool(t.get("target_met")) and bool(t.get("beats_baselines")),
-        ))
-    pooled = data.get("heldout_pooled")
-    if pooled:
-        rows.append(_row(
-            "frustration false-positive rate on neutral held-out messages (pooled)",
-            pct(pooled["ours"]),
-            f"VADER {pct(pooled.get('vader'))}, lexicon {pct(pooled.get('lexicon'))}",
-            f"{points(pooled['ours'], pooled.get('vader'))} pts vs VADER",
-            f"<= {pct(defined.get('fpr'), 0)} per language",
-            all(t["target_met"] for t in targets.values() if t.get("kind") == "fpr") or None,
-        ))
-    return rows
-
-
-def nlu_headlines(data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Rows for an nlu.json written before it listed its own headlines."""
-    from bench.nlu_bench import headlines
-
-    return headlines(dict(data)) if "ours" in data and "stock" in data else []
-
-
 DERIVED: dict[str, Callable[[Mapping[str, Any]], list[dict[str, Any]]]] = {
-    "nlu": nlu_headlines,
     "langid": langid_headlines,
-    "register": register_headlines,
-    "frustration": frustration_headlines,
 }
 
 

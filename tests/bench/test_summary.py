@@ -71,7 +71,7 @@ def test_skipped_dataset_is_shown(tmp_path: Path) -> None:
     assert "SKIPPED: dataset massive_1.1 not found" in text
 
 
-def test_headlines_derived_for_parts_without_their_own() -> None:
+def test_language_id_rows_are_derived_and_other_parts_list_their_own() -> None:
     langid = {
         "split": "test",
         "targets": {"single_macro": 0.99, "second_message_macro": 0.997},
@@ -84,29 +84,6 @@ def test_headlines_derived_for_parts_without_their_own() -> None:
     assert [r["met"] for r in rows] == [False, True]
     assert rows[0]["comparison"].startswith("+0.6 pts vs lingua")
     assert rows[0]["value"] == "97.80% [97.6, 98.0]"
-    register = {"macro": {"ours": 0.978, "pronouns": 0.869, "majority": 0.5}, "target": 0.95,
-                "languages": {"de": {"ours": {"accuracy": 0.99}},
-                              "ja": {"ours": {"accuracy": 0.96}}}}
-    (row,) = headlines_of("register", register)
-    assert row["met"] is True and row["comparison"] == "+10.9 pts vs pronouns"
-    frustration = {
-        "targets_defined": {"f1": 0.8, "fpr": 0.03},
-        "targets": [
-            {"figure": "F1, GoEmotions test (en)", "value": 0.39, "kind": "f1",
-             "target_met": False, "beats_baselines": False, "best_baseline": "vader",
-             "best_baseline_value": 0.43},
-            {"figure": "F1, UMSAB de", "value": 0.1, "kind": "f1", "target_met": False,
-             "beats_baselines": False, "best_baseline": "always", "best_baseline_value": 0.5},
-            {"figure": "FPR, held-out ja", "value": 0.0, "kind": "fpr", "target_met": True},
-        ],
-        "heldout_pooled": {"ours": 0.006, "vader": 0.056, "lexicon": 0.029},
-    }
-    rows = headlines_of("frustration", frustration)
-    assert [r["figure"] for r in rows] == [
-        "frustration F1, GoEmotions test (en)",
-        "frustration false-positive rate on neutral held-out messages (pooled)",
-    ]
-    assert rows[0]["met"] is False and rows[1]["met"] is True
     assert headlines_of("nlu", {"headlines": [{"figure": "x"}]}) == [{"figure": "x"}]
 
 
