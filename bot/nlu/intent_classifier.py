@@ -152,8 +152,8 @@ class IntentTopicClassifier(GraphComponent, IntentClassifier):
             SentenceReading(part.text, row, part.is_question)
             for part, row in zip(parts, probabilities[1:], strict=False)
         ]
-        reading = self.rule.read(self.model.labels, probabilities[0], readings)
         labels = self.model.labels
+        reading = self.rule.read(labels, probabilities[0], readings)
         return {label: float(p) for label, p in zip(labels, reading, strict=True) if p > 0}
 
     def _set_prediction(self, message: Message, labels: dict[str, float]) -> None:
